@@ -1,0 +1,43 @@
+/** What one check says about one cluster. Nothing unknown ever counts as pass. */
+export type Verdict = "pass" | "pending" | "fail" | "unknown";
+
+export interface CheckResult {
+  /** Check name as the wave lists it: `argocd-sync`, `pod-health`, `error-rate`… */
+  check: string;
+  cluster: string;
+  status: Verdict;
+  /** One line a person can act on: "payments-api: Degraded — CrashLoopBackOff, 6 restarts". */
+  reason: string;
+  /** Link to the Argo CD app or the Prometheus graph, where there is one. */
+  url?: string;
+}
+
+/**
+ * The bake clock, stored outside the process (in the wave's check-run output) so a restart
+ * keeps it. Times are ISO-8601 strings.
+ */
+export interface GateClock {
+  /** When the gate started (the wave's merge time). */
+  startedAt: string;
+  /** Since when every check on every cluster has been pass without a break. */
+  greenSince?: string;
+  /** Consecutive failing evaluations per `check/cluster` key (for failureLimit). */
+  failures: Record<string, number>;
+  /** Restart counts per pod seen at the wave's merge (`cluster/app/namespace/pod`), for maxRestarts. */
+  restartBaseline?: Record<string, number>;
+  /** Last evaluation time per check (for a check's `interval`). */
+  lastRun?: Record<string, string>;
+}
+
+/** The wave's verdict after one evaluation. */
+export interface GateOutcome {
+  status: "pass" | "pending" | "fail";
+  /** Why, in one line: the worst result's reason, or how long the bake has left. */
+  reason: string;
+  results: CheckResult[];
+  clock: GateClock;
+  /** Milliseconds of bake left when pending and green; 0 when passed. */
+  remainingMs?: number;
+  /** True when the gate failed by reaching progressDeadline. */
+  timedOut?: boolean;
+}
