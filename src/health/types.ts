@@ -41,3 +41,28 @@ export interface GateOutcome {
   /** True when the gate failed by reaching progressDeadline. */
   timedOut?: boolean;
 }
+
+/** What a probe is asked: one wave of one revision, at one moment. */
+export interface ProbeContext {
+  wave: import("../plan/types.js").WavePlan;
+  /** The revision the wave's clusters pin. */
+  revision: string;
+  /** The promotion PR's merge commit in the GitOps repo (an app synced to it or a descendant is updated). */
+  mergeCommitSha?: string;
+  /** When the promotion merged (ISO-8601). */
+  mergedAt?: string;
+  now: Date;
+  clock: GateClock;
+  /** Whether `ancestor` is an ancestor of (or equal to) `descendant` in the GitOps repository. */
+  isAncestor(ancestor: string, descendant: string): Promise<boolean>;
+}
+
+/** One family of checks (Argo CD, Prometheus) over every cluster of a wave. */
+export interface HealthProbe {
+  /** The check types this probe answers, e.g. ["argocd-sync", "pod-health"]. */
+  readonly types: readonly string[];
+  run(
+    ctx: ProbeContext,
+    checks: import("../plan/types.js").PlannedCheck[],
+  ): Promise<{ results: CheckResult[]; clockPatch?: Partial<GateClock> }>;
+}
