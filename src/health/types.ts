@@ -27,6 +27,10 @@ export interface GateClock {
   restartBaseline?: Record<string, number>;
   /** Last evaluation time per check (for a check's `interval`). */
   lastRun?: Record<string, string>;
+  /** The last evaluation at which every check on every cluster was pass (progressDeadline counts from here). */
+  lastGreenAt?: string;
+  /** Last verdict per `check/cluster`, reused while a check's `interval` is not yet due. */
+  lastVerdicts?: Record<string, { status: Verdict; reason: string; url?: string }>;
 }
 
 /** The wave's verdict after one evaluation. */
