@@ -1,0 +1,90 @@
+/**
+ * The Probot app function, assembled from its parts: webhook handlers, the reconcile loop and
+ * the `/healthz` + `/metrics` routes. The engine and how its environment is built are passed in,
+ * so tests drive the same wiring with doubles.
+ */
+import type { ApplicationFunction, Probot, ProbotOctokit } from "probot";
+import type { OpenCheckout } from "../scm/github/git-checkout.js";
+import { GitHubScm } from "../scm/github/github-scm.js";
+import type { RepoRef } from "../scm/port.js";
+import type { Logger } from "../util/logger.js";
+import { AppMetrics } from "./app-metrics.js";
+import { githubReachability } from "./github-reachability.js";
+import { registerHandlers } from "./handlers.js";
+import { Reconciler } from "./reconciler.js";
+import type { RolloutEngine } from "./rollout-engine.js";
+import { createRoutes } from "./routes.js";
+
+export interface EnvParts {
+  source: GitHubScm;
+  target: GitHubScm;
+  logger: Logger;
+  appLogin: string;
+}
+
+export interface WavesAppOptions<Env> {
+  engine: RolloutEngine<Env>;
+  buildEnv(parts: EnvParts): Env;
+  openCheckout: OpenCheckout;
+  reconcileIntervalMs: number;
+  /** The REST API base, for `/healthz`. */
+  apiBaseUrl: string;
+  /** Off in adapter tests, which drive ticks themselves. */
+  startReconciler?: boolean;
+  metrics?: AppMetrics;
+  env?: { GHE_HOST?: string; GHE_PROTOCOL?: string };
+  /** Receives the running parts (tests reach the reconciler through it). */
+  onLoaded?(parts: { reconciler: Reconciler<Env>; metrics: AppMetrics }): void;
+}
+
+/** `<slug>[bot]`, asked once from GitHub (`GET /app`) and remembered; retried after a failure. */
+function appLoginOf(app: Probot): () => Promise<string> {
+  let login: Promise<string> | undefined;
+  return () => {
+    login ??= (async () => {
+      const octokit = await app.auth();
+      const { data } = await octokit.rest.apps.getAuthenticated();
+      if (!data?.slug) throw new Error("GET /app returned no slug");
+      return `${data.slug}[bot]`;
+    })().catch((error: unknown) => {
+      login = undefined;
+      throw error;
+    });
+    return login;
+  };
+}
+
+export function createWavesApp<Env>(options: WavesAppOptions<Env>): ApplicationFunction {
+  return (app, { addHandler }) => {
+    const metrics = options.metrics ?? new AppMetrics();
+    const appLogin = appLoginOf(app);
+    const makeEnv = async (octokit: ProbotOctokit, repo: RepoRef, logger: Logger) => {
+      const scm = new GitHubScm({
+        octokit,
+        repo,
+        openCheckout: options.openCheckout,
+        logger,
+        ...(options.env ? { env: options.env } : {}),
+      });
+      return options.buildEnv({ source: scm, target: scm, logger, appLogin: await appLogin() });
+    };
+    const reconciler = new Reconciler<Env>({
+      app,
+      engine: options.engine,
+      makeEnv,
+      logger: app.log as unknown as Logger,
+      intervalMs: options.reconcileIntervalMs,
+      metrics,
+    });
+    registerHandlers(app, { engine: options.engine, reconciler, appLogin, metrics });
+    addHandler(
+      createRoutes({
+        metrics,
+        githubReachable: githubReachability({ apiBaseUrl: options.apiBaseUrl }),
+        activeRollouts: () => reconciler.activeCount,
+      }),
+    );
+    options.onLoaded?.({ reconciler, metrics });
+    if (options.startReconciler !== false) reconciler.start();
+  };
+}

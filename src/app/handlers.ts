@@ -1,0 +1,143 @@
+/**
+ * Webhooks → engine calls. Translation only: which events matter and what they carry; the
+ * engine decides what to do. Every call for a repository runs through its reconcile queue.
+ */
+import type { Context, Probot } from "probot";
+import type { Logger } from "../util/logger.js";
+import { redact } from "../util/redact.js";
+import type { AppMetrics } from "./app-metrics.js";
+import type { Reconciler, TrackedRepo } from "./reconciler.js";
+import type { RolloutEngine } from "./rollout-engine.js";
+
+export interface HandlerDeps<Env> {
+  engine: RolloutEngine<Env>;
+  reconciler: Reconciler<Env>;
+  /** The app's own login, `<slug>[bot]`: its pushes and comments are not user actions. */
+  appLogin(): Promise<string>;
+  metrics?: AppMetrics;
+}
+
+type RepoPayload = {
+  repository: { name: string; owner: { login?: string; name?: string | null } | null };
+  installation?: { id: number } | null;
+};
+
+function trackedRepo(payload: RepoPayload): TrackedRepo | undefined {
+  const owner = payload.repository.owner?.login ?? payload.repository.owner?.name;
+  if (!payload.installation || !owner) return undefined;
+  return {
+    owner,
+    name: payload.repository.name,
+    installationId: payload.installation.id,
+  };
+}
+
+/** Paths a push touched, from its commits (GitHub lists at most 20 commits per push event). */
+export function changedPathsOf(
+  commits: { added?: string[]; modified?: string[]; removed?: string[] }[],
+): string[] {
+  const paths = new Set<string>();
+  for (const commit of commits) {
+    for (const path of [
+      ...(commit.added ?? []),
+      ...(commit.modified ?? []),
+      ...(commit.removed ?? []),
+    ]) {
+      paths.add(path);
+    }
+  }
+  return [...paths].sort();
+}
+
+export function registerHandlers<Env>(app: Probot, deps: HandlerDeps<Env>): void {
+  const { engine, reconciler, metrics } = deps;
+
+  /** Runs one engine call for the event's repository; failures are left to the next tick. */
+  const dispatch = async (
+    event: string,
+    context: Context,
+    payload: RepoPayload,
+    work: (env: Env) => Promise<unknown>,
+  ): Promise<void> => {
+    const repo = trackedRepo(payload);
+    if (!repo) return;
+    const log = context.log as unknown as Logger;
+    try {
+      const result = await reconciler.run(repo, context.octokit, log, work);
+      metrics?.observeReport(result);
+      metrics?.webhookEvents.inc({ event, outcome: "handled" });
+    } catch (error) {
+      metrics?.webhookEvents.inc({ event, outcome: "error" });
+      log.error(
+        { event, delivery: context.id, error: redact(String(error)) },
+        "webhook handling failed; the reconcile tick will retry",
+      );
+    }
+  };
+  const skipped = (event: string, reason: string, context: Context) => {
+    metrics?.webhookEvents.inc({ event, outcome: "skipped" });
+    (context.log as unknown as Logger).debug({ event, reason, delivery: context.id }, "skipped");
+  };
+
+  app.on("push", async (context) => {
+    const p = context.payload;
+    if (!p.ref.startsWith("refs/heads/")) return skipped("push", "not a branch", context);
+    if (p.deleted || /^0+$/.test(p.after)) return skipped("push", "branch deleted", context);
+    const appLogin = await deps.appLogin();
+    if (p.sender?.login === appLogin || p.pusher.name === appLogin) {
+      return skipped("push", "pushed by the app", context);
+    }
+    const branch = p.ref.slice("refs/heads/".length);
+    await dispatch("push", context, p, (env) =>
+      engine.handlePush(env, {
+        revision: p.after,
+        branch,
+        defaultBranch: p.repository.default_branch ?? "main",
+        changedPaths: changedPathsOf(p.commits ?? []),
+        pusher: p.sender?.login ?? p.pusher.name,
+        ...(p.head_commit?.message ? { headCommitMessage: p.head_commit.message } : {}),
+      }),
+    );
+  });
+
+  app.on(
+    ["issue_comment.created", "issue_comment.edited", "issue_comment.deleted"],
+    async (context) => {
+      const p = context.payload;
+      if (!p.issue.pull_request) return skipped("issue_comment", "not a pull request", context);
+      const appLogin = await deps.appLogin();
+      await dispatch("issue_comment", context, p, (env) =>
+        engine.handleComment(env, {
+          prNumber: p.issue.number,
+          commentId: p.comment.id,
+          body: p.comment.body ?? "",
+          author: p.comment.user?.login ?? "ghost",
+          authorIsBot: p.comment.user?.type === "Bot" || p.comment.user?.login === appLogin,
+          action: p.action,
+        }),
+      );
+    },
+  );
+
+  app.on(["check_run.rerequested", "check_run.requested_action"], async (context) => {
+    const p = context.payload;
+    const identifier = p.action === "requested_action" ? p.requested_action?.identifier : undefined;
+    await dispatch("check_run", context, p, (env) =>
+      engine.handleCheckRunEvent(env, {
+        name: p.check_run.name,
+        headSha: p.check_run.head_sha,
+        action: p.action,
+        ...(identifier ? { identifier } : {}),
+        actor: p.sender.login,
+      }),
+    );
+  });
+
+  const reconcileOn = (event: string) => async (context: Context) => {
+    const payload = context.payload as RepoPayload;
+    await dispatch(event, context, payload, (env) => engine.reconcile(env));
+  };
+  app.on("pull_request.closed", reconcileOn("pull_request"));
+  app.on("check_suite", reconcileOn("check_suite"));
+  app.on("status", reconcileOn("status"));
+}

@@ -1,0 +1,178 @@
+/**
+ * Level-triggered reconcile: every repository with an active rollout is reconciled on a tick
+ * (`WAVES_RECONCILE_INTERVAL`), and once at start-up for every repository GitHub shows rollout
+ * PRs in (discovered from the app's installations). All work on one repository, from webhooks
+ * or ticks, runs one at a time through the same queue.
+ */
+import type { Probot, ProbotOctokit } from "probot";
+import type { RepoRef } from "../scm/port.js";
+import type { Logger } from "../util/logger.js";
+import { redact } from "../util/redact.js";
+import type { AppMetrics } from "./app-metrics.js";
+import { RepoQueue } from "./repo-queue.js";
+import type { RolloutEngine } from "./rollout-engine.js";
+
+export interface TrackedRepo extends RepoRef {
+  installationId: number;
+}
+
+export interface ReconcilerOptions<Env> {
+  app: Pick<Probot, "auth">;
+  engine: RolloutEngine<Env>;
+  makeEnv(octokit: ProbotOctokit, repo: RepoRef, logger: Logger): Promise<Env>;
+  logger: Logger;
+  intervalMs: number;
+  metrics?: AppMetrics;
+  /** Labels that mark rollout PRs, for discovery at start-up. */
+  labels?: string[];
+  /** How far back discovery looks at closed rollout PRs (a wave may be baking after its merge). */
+  discoveryDays?: number;
+  clock?: () => Date;
+}
+
+const repoKey = (repo: RepoRef) => `${repo.owner}/${repo.name}`.toLowerCase();
+
+export class Reconciler<Env> {
+  readonly queue = new RepoQueue();
+  private readonly tracked = new Map<string, TrackedRepo>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private stopped = false;
+  private discovered = false;
+
+  constructor(private readonly options: ReconcilerOptions<Env>) {}
+
+  get activeCount(): number {
+    return this.tracked.size;
+  }
+
+  trackedRepos(): TrackedRepo[] {
+    return [...this.tracked.values()];
+  }
+
+  track(repo: TrackedRepo): void {
+    this.tracked.set(repoKey(repo), repo);
+  }
+
+  untrack(repo: RepoRef): void {
+    this.tracked.delete(repoKey(repo));
+  }
+
+  /**
+   * Runs engine work for a repository through its queue, marking it tracked so the tick
+   * finishes whatever this step leaves unfinished (a failed call, a bake in progress).
+   */
+  run<T>(
+    repo: TrackedRepo,
+    octokit: ProbotOctokit,
+    logger: Logger,
+    work: (env: Env) => Promise<T>,
+  ): Promise<T> {
+    this.track(repo);
+    return this.queue.run(repoKey(repo), async () => {
+      const env = await this.options.makeEnv(octokit, repo, logger);
+      return work(env);
+    });
+  }
+
+  /** One reconcile of one repository; untracks it when its rollout is no longer active. */
+  async reconcile(repo: TrackedRepo, octokit?: ProbotOctokit): Promise<boolean> {
+    const log = this.options.logger;
+    try {
+      const client = octokit ?? (await this.options.app.auth(repo.installationId));
+      const report = await this.run(repo, client, log, (env) => this.options.engine.reconcile(env));
+      this.options.metrics?.observeReport(report);
+      if (!report.active) this.untrack(repo);
+      return report.active;
+    } catch (error) {
+      log.warn(
+        { repo: repoKey(repo), error: redact(String(error)) },
+        "reconcile failed; retrying on the next tick",
+      );
+      return true;
+    }
+  }
+
+  /** Reconciles every tracked repository (one tick). Overlapping ticks are skipped. */
+  tick(): Promise<void> {
+    if (this.ticking) return this.ticking;
+    this.ticking = (async () => {
+      try {
+        // Discovery failed at start-up (GitHub unreachable): try again before reconciling.
+        if (!this.discovered) await this.discover().catch(() => undefined);
+        await Promise.all(this.trackedRepos().map((repo) => this.reconcile(repo)));
+      } finally {
+        this.ticking = undefined;
+      }
+    })();
+    return this.ticking;
+  }
+
+  /** Finds repositories with rollout PRs in every installation and reconciles each once. */
+  async discover(): Promise<TrackedRepo[]> {
+    const { app, logger } = this.options;
+    const labels = this.options.labels ?? ["waves:promotion", "waves:revert"];
+    const days = this.options.discoveryDays ?? 14;
+    const now = this.options.clock?.() ?? new Date();
+    const since = new Date(now.getTime() - days * 86_400_000).toISOString();
+    const appOctokit = await app.auth();
+    const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, {
+      per_page: 100,
+    });
+    const found: TrackedRepo[] = [];
+    for (const installation of installations) {
+      const octokit = await app.auth(installation.id);
+      const repos = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, {
+        per_page: 100,
+      });
+      for (const repository of repos) {
+        const repo: TrackedRepo = {
+          owner: repository.owner.login,
+          name: repository.name,
+          installationId: installation.id,
+        };
+        for (const label of labels) {
+          const { data } = await octokit.rest.issues.listForRepo({
+            owner: repo.owner,
+            repo: repo.name,
+            labels: label,
+            state: "all",
+            since,
+            per_page: 1,
+          });
+          if (data.length > 0) {
+            found.push(repo);
+            break;
+          }
+        }
+      }
+    }
+    this.discovered = true;
+    logger.info({ repos: found.map(repoKey) }, "rollout repositories discovered");
+    for (const repo of found) this.track(repo);
+    await Promise.all(found.map((repo) => this.reconcile(repo)));
+    return found;
+  }
+
+  /** Discovery, then a tick every `intervalMs` (the timer does not keep the process alive). */
+  start(): void {
+    this.stopped = false;
+    void this.discover()
+      .catch((error: unknown) =>
+        this.options.logger.warn({ error: redact(String(error)) }, "rollout discovery failed"),
+      )
+      .finally(() => {
+        if (this.stopped) return;
+        this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
+        this.timer.unref();
+      });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.ticking;
+    await this.queue.idle();
+  }
+}
