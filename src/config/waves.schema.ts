@@ -22,7 +22,10 @@ const Name = z
       "must be lower-case letters, digits, '.', '_' or '-', starting and ending alphanumeric",
   });
 
-const GlobList = z.array(z.string().min(1)).min(1);
+const GlobList = z
+  .array(z.string().min(1))
+  .min(1)
+  .meta({ description: "Glob patterns (picomatch) over repository paths." });
 
 const Labels = z
   .record(z.string().min(1), z.string())
@@ -61,7 +64,7 @@ const InlineToken = z
   .unknown()
   .refine(() => false, {
     message:
-      "a token must never be written in the repository: store it in an environment variable and name it with tokenEnv",
+      "must never be written in the repository: store the token in an environment variable and name it with tokenEnv",
   })
   .optional()
   .meta({ description: "Not allowed: name an environment variable in tokenEnv instead." });
@@ -72,7 +75,9 @@ export const ArgoCdInstance = z
     /** Base URL of the Argo CD API server, e.g. https://argocd.example.com */
     url: EndpointUrl.meta({ description: "Base URL of the Argo CD API server." }),
     /** Environment variable that holds a read-only Argo CD API token. */
-    tokenEnv: EnvName.optional(),
+    tokenEnv: EnvName.optional().meta({
+      description: "Environment variable that holds the API token (never the token itself).",
+    }),
     /** Label selector that finds a cluster's applications; `{cluster}` is replaced. */
     appSelector: z
       .string()
@@ -92,7 +97,9 @@ export const PrometheusInstance = z
     /** Base URL of the Prometheus HTTP API, e.g. http://prometheus.monitoring:9090 */
     url: EndpointUrl.meta({ description: "Base URL of the Prometheus HTTP API." }),
     /** Environment variable that holds a bearer token, if the endpoint needs one. */
-    tokenEnv: EnvName.optional(),
+    tokenEnv: EnvName.optional().meta({
+      description: "Environment variable that holds the API token (never the token itself).",
+    }),
     token: InlineToken,
   })
   .meta({ description: "A Prometheus query endpoint." });
@@ -175,9 +182,11 @@ const ClusterArgoCd = z.strictObject({
 export const Cluster = z
   .strictObject({
     /** Labels that wave selectors match, e.g. `{ env: prod, region: eu }`. */
-    labels: Labels.optional(),
+    labels: Labels.optional().meta({
+      description: "Labels that wave selectors match, e.g. { env: prod, region: eu }.",
+    }),
     /** Per-cluster Argo CD settings. */
-    argocd: ClusterArgoCd.optional(),
+    argocd: ClusterArgoCd.optional().meta({ description: "Per-cluster Argo CD settings." }),
     /** Name of the Prometheus instance (when `prometheus` is a map of named instances). */
     prometheus: Name.optional().meta({
       description: "Named Prometheus instance for this cluster.",
@@ -197,93 +206,136 @@ const Threshold = z
         max: z.number().optional(),
       })
       .refine((range) => range.min !== undefined || range.max !== undefined, {
-        message: "a range needs min, max or both",
+        message: "needs min, max or both",
       }),
   ])
   .meta({ description: "A comparison ('< 0.01', '>= 0.95') or a range { min, max }." });
 
 /** A custom health check. */
-export const HealthCheck = z.discriminatedUnion("type", [
-  z.strictObject({
-    type: z.literal("prometheus"),
-    /** PromQL; `{cluster}`, `{wave}` and `{revision}` are replaced (escaped for label values). */
-    query: z.string().min(1).meta({
-      description: "PromQL; {cluster}, {wave} and {revision} are replaced.",
+export const HealthCheck = z
+  .discriminatedUnion("type", [
+    z.strictObject({
+      type: z.literal("prometheus").meta({ description: "A PromQL query with a condition." }),
+      /** PromQL; `{cluster}`, `{wave}` and `{revision}` are replaced (escaped for label values). */
+      query: z.string().min(1).meta({
+        description: "PromQL; {cluster}, {wave} and {revision} are replaced.",
+      }),
+      /** Every returned series must satisfy this. */
+      condition: Threshold.meta({
+        description:
+          "Every returned series must satisfy this: '< 0.01', '>= 0.95' or { min, max }.",
+      }),
+      /** What no data means. */
+      onNoData: z.enum(["fail", "pass", "pending"]).default("fail").meta({
+        description: "What an empty result means: fail (default), pass or pending.",
+      }),
+      /** How often the query runs at most. */
+      interval: Duration.optional().meta({
+        description: "How often the query runs at most (a duration); default every evaluation.",
+      }),
+      /** Consecutive failing evaluations before the check fails. */
+      failureLimit: z.number().int().min(1).default(1).meta({
+        description: "Consecutive failing evaluations before the check fails.",
+      }),
+      /** Named Prometheus instance; default the cluster's or the only one. */
+      instance: Name.optional().meta({
+        description: "Named Prometheus instance; default the cluster's, or the only one.",
+      }),
     }),
-    /** Every returned series must satisfy this. */
-    condition: Threshold,
-    /** What no data means. */
-    onNoData: z.enum(["fail", "pass", "pending"]).default("fail").meta({
-      description: "What an empty result means: fail (default), pass or pending.",
+    z.strictObject({
+      type: z.literal("argocd-sync").meta({
+        description: "Argo CD applications synced to the revision and healthy.",
+      }),
+      /** Consecutive failing evaluations before the check fails. */
+      failureLimit: z.number().int().min(1).default(1).meta({
+        description: "Consecutive failing evaluations before the check fails.",
+      }),
     }),
-    /** How often the query runs at most. */
-    interval: Duration.optional(),
-    /** Consecutive failing evaluations before the check fails. */
-    failureLimit: z.number().int().min(1).default(1).meta({
-      description: "Consecutive failing evaluations before the check fails.",
+    z.strictObject({
+      type: z.literal("pod-health").meta({
+        description: "Pods of the cluster's applications ready, not crash-looping.",
+      }),
+      /** Restarts allowed per pod since the wave merged. */
+      maxRestarts: z.number().int().min(0).default(0).meta({
+        description: "Restarts allowed per pod since the wave merged.",
+      }),
+      /** Consecutive failing evaluations before the check fails. */
+      failureLimit: z.number().int().min(1).default(1).meta({
+        description: "Consecutive failing evaluations before the check fails.",
+      }),
     }),
-    /** Named Prometheus instance; default the cluster's or the only one. */
-    instance: Name.optional(),
-  }),
-  z.strictObject({
-    type: z.literal("argocd-sync"),
-    /** Consecutive failing evaluations before the check fails. */
-    failureLimit: z.number().int().min(1).default(1),
-  }),
-  z.strictObject({
-    type: z.literal("pod-health"),
-    /** Restarts allowed per pod since the wave merged. */
-    maxRestarts: z.number().int().min(0).default(0).meta({
-      description: "Restarts allowed per pod since the wave merged.",
-    }),
-    /** Consecutive failing evaluations before the check fails. */
-    failureLimit: z.number().int().min(1).default(1),
-  }),
-]);
+  ])
+  .meta({ description: "A custom health check: prometheus, argocd-sync or pod-health." });
 export type HealthCheck = z.output<typeof HealthCheck>;
 
 /** Who may approve a wave besides users with write permission. */
 const Approvers = z.strictObject({
   /** GitHub logins. */
-  users: z.array(z.string().min(1)).default([]),
+  users: z.array(z.string().min(1)).default([]).meta({ description: "GitHub logins." }),
   /** Teams as `org/team-slug`; membership is checked at approval time. */
   teams: z
     .array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, { message: "must be org/team-slug" }))
-    .default([]),
+    .default([])
+    .meta({ description: "Teams as org/team-slug; membership is checked at approval time." }),
 });
 
 /** One wave of the rollout. */
 export const Wave = z
   .strictObject({
     /** Unique wave name, used in labels, branches and `/approve <wave>`. */
-    name: Name,
+    name: Name.meta({
+      description: "Unique wave name, used in labels, branch names and /approve <wave>.",
+    }),
     /** Clusters in this wave, by name. */
-    clusters: z.array(z.string().min(1)).optional(),
+    clusters: z.array(z.string().min(1)).optional().meta({
+      description: "Clusters in this wave, by name.",
+    }),
     /** Clusters whose labels match all of these. */
-    selector: Labels.optional(),
+    selector: Labels.optional().meta({
+      description: "Adds every cluster under clusters: whose labels match all of these.",
+    }),
     /** How long every check must stay green before the wave passes. */
-    waitTime: Duration.optional(),
+    waitTime: Duration.optional().meta({
+      description:
+        "How long every check must stay green before the wave passes (a duration); default defaults.waitTime.",
+    }),
     /** Checks to run: built-ins (`argocd-sync`, `pod-health`) or names under `healthChecks`. */
-    healthChecks: z.array(z.string().min(1)).optional(),
+    healthChecks: z.array(z.string().min(1)).optional().meta({
+      description:
+        "Checks to run: argocd-sync, pod-health or names under healthChecks; default defaults.healthChecks.",
+    }),
     /** Wait for `/approve <wave>` before merging this wave's PR. */
-    requireApproval: z.boolean().default(false),
+    requireApproval: z.boolean().default(false).meta({
+      description: "Wait for /approve <wave> before merging this wave's promotion PR.",
+    }),
     /** Who may approve besides users with write permission. */
-    approvers: Approvers.optional(),
+    approvers: Approvers.optional().meta({
+      description: "Who may approve besides users with write permission.",
+    }),
     /** Whether the change's own author may approve this wave. */
-    allowSelfApproval: z.boolean().default(false),
+    allowSelfApproval: z.boolean().default(false).meta({
+      description: "Whether the change's own author may approve this wave.",
+    }),
     /** Merge the promotion PR automatically (when no approval is required). */
-    autoMerge: z.boolean().default(true),
+    autoMerge: z.boolean().default(true).meta({
+      description: "Merge the promotion PR automatically once it may be merged.",
+    }),
     /** How long the wave may stay pending or unknown before it fails. */
-    progressDeadline: Duration.optional(),
+    progressDeadline: Duration.optional().meta({
+      description:
+        "How long the wave may stay pending or unknown before it fails (a duration); default defaults.progressDeadline.",
+    }),
   })
   .meta({ description: "A wave: which clusters, which checks, how long to bake." });
 export type Wave = z.output<typeof Wave>;
 
 const CanaryRule = z.strictObject({
   /** Globs over changed paths. */
-  paths: GlobList,
+  paths: GlobList.meta({ description: "Globs over the change's paths." }),
   /** Canary clusters when any changed path matches. */
-  clusters: z.array(z.string().min(1)).min(1),
+  clusters: z.array(z.string().min(1)).min(1).meta({
+    description: "Canary clusters when any changed path matches.",
+  }),
 });
 
 /** The whole `.github/waves.yml`. */
@@ -293,11 +345,20 @@ export const WavesConfig = z
     source: z
       .strictObject({
         /** Branch whose pushes start rollouts; default the repository's default branch. */
-        branch: z.string().min(1).optional(),
+        branch: z.string().min(1).optional().meta({
+          description:
+            "Branch whose pushes start rollouts; default the repository's default branch.",
+        }),
         /** Globs of paths that start a rollout; default every path except promotion files. */
-        paths: GlobList.optional(),
+        paths: GlobList.optional().meta({
+          description:
+            "Globs of changed paths that start a rollout; default every path except promotion files.",
+        }),
       })
-      .default({}),
+      .default({})
+      .meta({
+        description: "Where changes are merged: the branch and paths that start a rollout.",
+      }),
     /** The GitOps repository the promotion PRs go to. */
     target: z
       .strictObject({
@@ -305,60 +366,108 @@ export const WavesConfig = z
         repository: z
           .string()
           .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { message: "must be owner/name" })
-          .optional(),
+          .optional()
+          .meta({
+            description: "The GitOps repository as owner/name; default the source repository.",
+          }),
         /** Branch the promotion PRs merge into; default the repository's default branch. */
-        branch: z.string().min(1).optional(),
+        branch: z.string().min(1).optional().meta({
+          description: "Branch promotion PRs merge into; default the repository's default branch.",
+        }),
       })
-      .default({}),
+      .default({})
+      .meta({ description: "The GitOps repository the promotion pull requests go to." }),
     /** Where each cluster pins the revision. */
     promotion: z
       .strictObject({
-        files: z.array(PromotionFile).min(1),
+        files: z.array(PromotionFile).min(1).meta({
+          description: "Files each cluster pins the revision in; every one is bumped per cluster.",
+        }),
       })
       .default({
         files: [{ path: "clusters/{cluster}/kustomization.yaml", kind: "kustomize-ref" }],
-      }),
+      })
+      .meta({ description: "Where each cluster pins the revision." }),
     /** Argo CD: one instance, or named instances picked per cluster. */
-    argocd: instances(ArgoCdInstance).optional(),
+    argocd: instances(ArgoCdInstance).optional().meta({
+      description: "Argo CD: one instance, or a map of named instances picked per cluster.",
+    }),
     /** Prometheus: one instance, or named instances picked per cluster. */
-    prometheus: instances(PrometheusInstance).optional(),
+    prometheus: instances(PrometheusInstance).optional().meta({
+      description: "Prometheus: one instance, or a map of named instances picked per cluster.",
+    }),
     /** Clusters by name, with labels and overrides. Optional when waves list clusters. */
-    clusters: z.record(z.string().min(1), Cluster).optional(),
+    clusters: z.record(z.string().min(1), Cluster).optional().meta({
+      description:
+        "Clusters by name, with labels for wave selectors and per-cluster overrides. Optional when waves list their clusters.",
+    }),
     /** Named custom health checks. */
-    healthChecks: z.record(Name, HealthCheck).default({}),
+    healthChecks: z.record(Name, HealthCheck).default({}).meta({
+      description:
+        "Named custom health checks, usable in waves next to the built-ins argocd-sync and pod-health.",
+    }),
     /** Defaults for every wave. */
     defaults: z
       .strictObject({
-        healthChecks: z.array(z.string().min(1)).default([...BUILTIN_HEALTH_CHECKS]),
-        waitTime: Duration.default(0),
-        progressDeadline: Duration.default(15 * 60_000),
+        healthChecks: z
+          .array(z.string().min(1))
+          .default([...BUILTIN_HEALTH_CHECKS])
+          .meta({
+            description: "Checks of a wave that lists none.",
+          }),
+        waitTime: Duration.default(0).meta({
+          description: "Bake time of a wave that sets none (a duration).",
+        }),
+        progressDeadline: Duration.default(15 * 60_000).meta({
+          description: "How long a wave may stay pending or unknown before it fails (a duration).",
+        }),
       })
       .default({
         healthChecks: [...BUILTIN_HEALTH_CHECKS],
         waitTime: 0,
         progressDeadline: 900_000,
-      }),
+      })
+      .meta({ description: "Defaults for every wave." }),
     /** The waves, in order. */
-    waves: z.array(Wave).min(1),
+    waves: z.array(Wave).min(1).meta({ description: "The waves, in rollout order." }),
     /** What a newer merge does to a rollout in flight. */
-    onNewChange: z.enum(["supersede", "queue"]).default("supersede"),
+    onNewChange: z.enum(["supersede", "queue"]).default("supersede").meta({
+      description:
+        "What a newer merge does to a rollout in flight: supersede it (restart at the canary) or queue behind it.",
+    }),
     /** Rollback on failure. */
     rollback: z
       .strictObject({
         /** Merge the revert PR automatically. */
-        autoMerge: z.boolean().default(true),
+        autoMerge: z.boolean().default(true).meta({
+          description: "Merge the revert PR automatically.",
+        }),
         /** Revert every cluster the rollout touched (`rollout`) or only the failed wave's. */
-        scope: z.enum(["rollout", "wave"]).default("rollout"),
+        scope: z.enum(["rollout", "wave"]).default("rollout").meta({
+          description:
+            "Revert every cluster the rollout touched (rollout) or only the failed wave's (wave).",
+        }),
       })
-      .default({ autoMerge: true, scope: "rollout" }),
+      .default({ autoMerge: true, scope: "rollout" })
+      .meta({ description: "What happens when a wave fails." }),
     /** Rotating canary: the first wave's clusters chosen by what the change touched. */
     canary: z
       .strictObject({
-        rules: z.array(CanaryRule).default([]),
+        rules: z.array(CanaryRule).default([]).meta({
+          description:
+            "Rules mapping changed paths to canary clusters; the first matching rule wins.",
+        }),
         /** Canary clusters when no rule matches; default the first wave's own clusters. */
-        fallback: z.array(z.string().min(1)).optional(),
+        fallback: z.array(z.string().min(1)).optional().meta({
+          description:
+            "Canary clusters when no rule matches; default the first wave's own clusters.",
+        }),
       })
-      .optional(),
+      .optional()
+      .meta({
+        description:
+          "Rotating canary: the first wave's clusters are chosen by what the change touched.",
+      }),
   })
   .meta({ title: "gitops-waves configuration (.github/waves.yml)" });
 

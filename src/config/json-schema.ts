@@ -1,0 +1,19 @@
+import { z } from "zod";
+import { WavesConfig } from "./waves.schema.js";
+
+export const SCHEMA_ID =
+  "https://raw.githubusercontent.com/gitops-waves/gitops-waves/main/schema/waves.schema.json";
+
+/**
+ * The JSON Schema of `.github/waves.yml` as users write it (durations are strings), for
+ * editors (yaml-language-server) and for the generated configuration reference.
+ */
+export function wavesJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(WavesConfig, {
+    io: "input",
+    target: "draft-2020-12",
+    unrepresentable: "any",
+    reused: "inline",
+  }) as Record<string, unknown>;
+  return { ...schema, $id: SCHEMA_ID };
+}
