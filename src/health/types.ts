@@ -65,6 +65,11 @@ export interface ProbeContext {
 export interface HealthProbe {
   /** The check types this probe answers, e.g. ["argocd-sync", "pod-health"]. */
   readonly types: readonly string[];
+  /**
+   * True when the probe applies each check's `failureLimit` itself (through `clock.failures`).
+   * Otherwise the gate counts consecutive failures for the probe's checks.
+   */
+  readonly countsFailures?: boolean;
   run(
     ctx: ProbeContext,
     checks: import("../plan/types.js").PlannedCheck[],
