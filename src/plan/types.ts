@@ -31,8 +31,22 @@ export interface WavePlan {
   allowSelfApproval: boolean;
 }
 
+/** Which clusters lead the rollout, and why (for PR bodies and `waves plan`). */
+export interface CanaryChoice {
+  /** `first-wave`: the first wave as configured; `rotating`: picked by `canary.rules`. */
+  strategy: "first-wave" | "rotating";
+  clusters: string[];
+  /** 1-based numbers of the `canary.rules` that matched (rotating only). */
+  rules: number[];
+  reason: string;
+}
+
 /** The ordered waves a revision goes through. */
 export interface RolloutPlan {
   revision: string;
   waves: WavePlan[];
+  /** How the first wave's clusters were chosen (set by `planRollout`). */
+  canary?: CanaryChoice;
+  /** Configured waves left out because nothing is left in them (e.g. all became canaries). */
+  skipped?: { name: string; reason: string }[];
 }
