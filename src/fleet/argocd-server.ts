@@ -37,6 +37,8 @@ export interface FakeArgoCd {
   /** Requests received (including failed ones), optionally only those whose path starts with a prefix. */
   requestCount(pathPrefix?: string): number;
   resetCounts(): void;
+  /** Every request's path and query (`/api/v1/applications?selector=cluster%3Dc1`), oldest first. */
+  requestLog(): readonly string[];
   /** Most requests that were being answered at the same moment since the last reset. */
   peakInFlight(): number;
   /** Forgets every app, tree, cluster, injected failure and count. */
@@ -66,6 +68,7 @@ export async function startFakeArgoCd(options: FakeArgoCdOptions = {}): Promise<
   const clusters = new Map<string, ArgoCluster>();
   const failures: (Required<Omit<FailSpec, "body">> & { body?: string })[] = [];
   const paths: string[] = [];
+  const log: string[] = [];
   const sockets = new Set<Socket>();
   let version = 1;
   let inFlight = 0;
@@ -135,6 +138,7 @@ export async function startFakeArgoCd(options: FakeArgoCdOptions = {}): Promise<
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     paths.push(url.pathname);
+    log.push(url.pathname + url.search);
     inFlight++;
     peak = Math.max(peak, inFlight);
     res.on("close", () => inFlight--);
@@ -172,7 +176,11 @@ export async function startFakeArgoCd(options: FakeArgoCdOptions = {}): Promise<
     },
     resetCounts() {
       paths.length = 0;
+      log.length = 0;
       peak = inFlight;
+    },
+    requestLog() {
+      return [...log];
     },
     peakInFlight() {
       return peak;

@@ -9,16 +9,21 @@ import { type Logger, silentLogger } from "../../util/logger.js";
 import type { CallLedger } from "../../util/outward-calls.js";
 import type { CheckResult, GateClock, HealthProbe, ProbeContext } from "../types.js";
 import { type ArgoCdClient, createArgoCdClient } from "./argocd-client.js";
-import type { Application, ApplicationTree } from "./argocd-types.js";
+import type { Application } from "./argocd-types.js";
 import {
   argoCdInstances,
   type ClusterTarget,
-  describeMatch,
   type InstanceRef,
   resolveClusterTarget,
-  SINGLE_INSTANCE,
 } from "./cluster-targets.js";
-import { count, type Finding, worstFinding } from "./finding.js";
+import {
+  appsProblem,
+  type ClusterApps,
+  podHealthFinding,
+  syncFinding,
+  type TreeOutcome,
+} from "./cluster-verdicts.js";
+import type { Finding } from "./finding.js";
 import {
   ClusterIndex,
   errorText,
@@ -27,9 +32,7 @@ import {
   takeSnapshot,
 } from "./instance-snapshot.js";
 import { mapLimit } from "./map-limit.js";
-import { judgePods } from "./pod-verdict.js";
 import { createRevisionMatcher } from "./revision-match.js";
-import { judgeAppSync } from "./sync-verdict.js";
 
 export interface ArgoCdProbeOptions {
   config: WavesConfig;
@@ -56,8 +59,6 @@ export function defaultAppUrl(instanceUrl: string, app: Application): string {
   const ns = encodeURIComponent(app.metadata.namespace ?? "argocd");
   return `${base}/applications/${ns}/${encodeURIComponent(app.metadata.name)}`;
 }
-
-type TreeOutcome = { ok: true; tree: ApplicationTree } | { ok: false; reason: string };
 
 interface ClusterView {
   target: ClusterTarget;
@@ -150,22 +151,6 @@ export function createArgoCdProbe(options: ArgoCdProbeOptions): HealthProbe {
     return new Map(entries.map(([key], i) => [key, outcomes[i]!]));
   }
 
-  function appsProblem(view: ClusterView & { target: OkTarget }): Finding | undefined {
-    const { target, apps } = view;
-    const where = `${describeMatch(target.match)}${target.instance.name === SINGLE_INSTANCE ? "" : ` on Argo CD ${target.instance.name}`}`;
-    if (apps.length === 0) {
-      return { status: "fail", reason: `no Argo CD applications match ${where}` };
-    }
-    if (target.expectedApps !== undefined && apps.length < target.expectedApps) {
-      const names = apps.map((a) => a.metadata.name).join(", ");
-      return {
-        status: "fail",
-        reason: `only ${apps.length} of ${target.expectedApps} expected applications match ${where} (found: ${names})`,
-      };
-    }
-    return undefined;
-  }
-
   return {
     types: ARGOCD_CHECK_TYPES,
 
@@ -197,92 +182,36 @@ export function createArgoCdProbe(options: ArgoCdProbeOptions): HealthProbe {
             ...(finding.url ? { url: finding.url } : {}),
           });
         if (view.unknown || !view.target.ok) {
-          const finding: Finding = {
-            status: "unknown",
-            reason: view.unknown ?? "Argo CD not configured",
-          };
-          for (const check of [...syncChecks, ...podChecks]) push(check, finding);
+          const reason = view.unknown ?? "Argo CD not configured";
+          for (const check of [...syncChecks, ...podChecks])
+            push(check, { status: "unknown", reason });
           continue;
         }
         const target = view.target;
-        const problem = appsProblem({ ...view, target });
-        const link = (app: Application) => appUrl(target.instance.url, app);
-
+        const apps: ClusterApps = {
+          target,
+          apps: view.apps,
+          treeOf: (app) => trees.get(treeKey(target.instance.name, app)),
+          link: (app) => appUrl(target.instance.url, app),
+        };
+        const problem = appsProblem(apps);
         for (const check of podChecks) {
           if (problem) {
             push(check, problem);
             continue;
           }
           const maxRestarts = check.spec.type === "pod-health" ? check.spec.maxRestarts : 0;
-          const findings: Finding[] = [];
-          let pods = 0;
-          for (const app of view.apps) {
-            const tree = trees.get(treeKey(target.instance.name, app));
-            if (!tree?.ok) {
-              findings.push({
-                status: "unknown",
-                reason: `${app.metadata.name}: resource tree unavailable — ${tree?.reason ?? "not fetched"}`,
-                url: link(app),
-              });
-              continue;
-            }
-            const judged = judgePods(tree.tree, {
-              cluster,
-              appName: app.metadata.name,
-              maxRestarts,
-              baseline,
-              ...(mergedAt ? { mergedAt } : {}),
-            });
-            Object.assign(newBaseline, judged.newBaseline);
-            pods += judged.pods;
-            findings.push({ ...judged.finding, url: link(app) });
-          }
-          const worst = worstFinding(findings)!;
-          push(
-            check,
-            worst.status === "pass"
-              ? {
-                  status: "pass",
-                  reason: `${count(pods, "pod")} ready in ${count(view.apps.length, "app")}`,
-                }
-              : worst,
-          );
+          const pods = podHealthFinding(apps, {
+            maxRestarts,
+            baseline,
+            ...(mergedAt ? { mergedAt } : {}),
+          });
+          Object.assign(newBaseline, pods.newBaseline);
+          push(check, pods.finding);
         }
-
         if (syncChecks.length === 0) continue;
-        let finding: Finding;
-        if (problem) {
-          finding = problem;
-        } else {
-          const findings = await Promise.all(
-            view.apps.map(async (app) => {
-              const tree = trees.get(treeKey(target.instance.name, app));
-              const detail = tree?.ok
-                ? judgePods(tree.tree, {
-                    cluster,
-                    appName: app.metadata.name,
-                    maxRestarts: Number.POSITIVE_INFINITY,
-                    baseline,
-                  }).degradedDetail
-                : undefined;
-              const judged = await judgeAppSync(app, {
-                revision: ctx.revision,
-                matches,
-                repos,
-                ...(detail ? { degradedDetail: detail } : {}),
-              });
-              return { ...judged, url: link(app) };
-            }),
-          );
-          const worst = worstFinding(findings)!;
-          finding =
-            worst.status === "pass" && view.apps.length > 1
-              ? {
-                  status: "pass",
-                  reason: `${view.apps.length} apps Synced to ${ctx.revision.slice(0, 7)}, Healthy`,
-                }
-              : worst;
-        }
+        const finding =
+          problem ?? (await syncFinding(apps, { revision: ctx.revision, matches, repos }));
         for (const check of syncChecks) push(check, finding);
       }
 
