@@ -194,6 +194,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     ...(args.mergeCommit ? { mergeCommitSha: args.mergeCommit } : {}),
   });
 
+  // Per cluster: the wave's cluster order, then its check order (the gate's order).
+  const clusterIndex = new Map(wave.clusters.map((cluster, index) => [cluster, index]));
+  const results = [...outcome.results].sort(
+    (a, b) => (clusterIndex.get(a.cluster) ?? 0) - (clusterIndex.get(b.cluster) ?? 0),
+  );
+
   if (args.json) {
     io.out(
       JSON.stringify(
@@ -202,7 +208,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
           revision: args.revision,
           status: outcome.status,
           reason: oneLine(outcome.reason),
-          results: outcome.results.map((r) => ({ ...r, reason: oneLine(r.reason) })),
+          results: results.map((r) => ({ ...r, reason: oneLine(r.reason) })),
         },
         null,
         2,
@@ -210,7 +216,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     );
     return exitCode(outcome);
   }
-  io.out(formatHealthTable(outcome.results));
+  io.out(formatHealthTable(results));
   const bake =
     outcome.status === "pass" && wave.waitTimeMs > 0
       ? ` (the gate would then bake ${formatDuration(wave.waitTimeMs)})`

@@ -106,9 +106,14 @@ describe("waves health", () => {
 
   it("fails a wave with a metric over its threshold (exit 1)", async () => {
     const { code, out } = await health(["--wave", "wave-1", "--revision", REV]);
-    expect(out).toContain(
+    // One block per cluster, in the wave's cluster order.
+    expect(out.split("\n").slice(0, 5)).toEqual([
+      "CLUSTER  CHECK        VERDICT  REASON",
+      "good-2   argocd-sync  pass     api-good-2: Synced to 3f2c1d0, Healthy",
+      'good-2   error-rate   pass     0.001 for error_rate{cluster="good-2"} (want < 0.01)',
+      "bad-1    argocd-sync  pass     api-bad-1: Synced to 3f2c1d0, Healthy",
       'bad-1    error-rate   fail     0.5 > 0.01 for error_rate{cluster="bad-1"} (want < 0.01)',
-    );
+    ]);
     expect(out).toContain(
       'wave wave-1 @ 3f2c1d0e9b8a: fail — error-rate on bad-1: 0.5 > 0.01 for error_rate{cluster="bad-1"} (want < 0.01)',
     );

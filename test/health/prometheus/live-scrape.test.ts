@@ -39,9 +39,12 @@ afterAll(async () => {
   }
 });
 
-/** Waits (real time, bounded) until Prometheus has scraped `expected`. */
+/**
+ * Waits (real time, bounded) until Prometheus has scraped `expected`. The first scrape comes
+ * about 5 s after start (Prometheus throttles target discovery updates to every 5 s).
+ */
 async function scraped(expected: number): Promise<void> {
-  const deadline = Date.now() + 8_000;
+  const deadline = Date.now() + 12_000;
   let last = "nothing";
   while (Date.now() < deadline) {
     const url = `${prom.url}/api/v1/query?query=${encodeURIComponent('error_rate{cluster="live"}')}`;
@@ -125,4 +128,4 @@ it("bakes on live data: green, a flip resets the bake, green again, then pass", 
     remainingMs: 0,
   });
   expect(ledger.count({ endpoint: "GET /api/v1/query", status: 200 })).toBe(5);
-}, 20_000);
+}, 40_000);
