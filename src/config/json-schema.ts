@@ -14,6 +14,13 @@ export function wavesJsonSchema(): Record<string, unknown> {
     target: "draft-2020-12",
     unrepresentable: "any",
     reused: "inline",
+    override: (ctx) => {
+      // `token` is accepted by the parser only to refuse it with a clear error: editors should
+      // flag it too.
+      if (String(ctx.jsonSchema.description ?? "").startsWith("Not allowed")) {
+        ctx.jsonSchema.not = {};
+      }
+    },
   }) as Record<string, unknown>;
   return { ...schema, $id: SCHEMA_ID };
 }

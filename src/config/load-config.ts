@@ -36,7 +36,9 @@ function fail(file: string, span: Span, message: string, path = ""): LoadResult 
 
 function syntaxMessage(error: YAMLError, text: string): string {
   if (error.code === "DUPLICATE_KEY") {
-    const key = text.slice(error.pos[0], error.pos[1]).trim();
+    // The error's range may cover only the key's first character: read the key to its colon.
+    const rest = text.slice(error.pos[0], text.indexOf("\n", error.pos[0]) >>> 0);
+    const key = (/^("[^"]*"|'[^']*'|[^:#]*?)\s*:(\s|$)/.exec(rest)?.[1] ?? rest).trim();
     return `key '${key}' appears twice in the same mapping: keep one`;
   }
   if (error.code === "MULTIPLE_DOCS") {

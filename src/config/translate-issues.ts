@@ -110,6 +110,8 @@ function translateIssue(issue: ZodIssue, data: unknown): ConfigIssue[] {
         return [{ path, message: `${name} is required but missing` }];
       }
       const expected = EXPECTED[issue.expected] ?? issue.expected;
+      if (value === null)
+        return [{ path, message: `${name} has no value: it must be ${expected}` }];
       return [{ path, message: `${name} must be ${expected}, not ${describeValue(value)}` }];
     }
     case "too_small":

@@ -202,8 +202,8 @@ const Threshold = z
     }),
     z
       .strictObject({
-        min: z.number().optional(),
-        max: z.number().optional(),
+        min: z.number().optional().meta({ description: "Lowest allowed value." }),
+        max: z.number().optional().meta({ description: "Highest allowed value." }),
       })
       .refine((range) => range.min !== undefined || range.max !== undefined, {
         message: "needs min, max or both",
@@ -415,18 +415,14 @@ export const WavesConfig = z
           .meta({
             description: "Checks of a wave that lists none.",
           }),
-        waitTime: Duration.default(0).meta({
+        waitTime: Duration.prefault("0s").meta({
           description: "Bake time of a wave that sets none (a duration).",
         }),
-        progressDeadline: Duration.default(15 * 60_000).meta({
+        progressDeadline: Duration.prefault("15m").meta({
           description: "How long a wave may stay pending or unknown before it fails (a duration).",
         }),
       })
-      .default({
-        healthChecks: [...BUILTIN_HEALTH_CHECKS],
-        waitTime: 0,
-        progressDeadline: 900_000,
-      })
+      .prefault({})
       .meta({ description: "Defaults for every wave." }),
     /** The waves, in order. */
     waves: z.array(Wave).min(1).meta({ description: "The waves, in rollout order." }),
@@ -448,14 +444,14 @@ export const WavesConfig = z
             "Revert every cluster the rollout touched (rollout) or only the failed wave's (wave).",
         }),
       })
-      .default({ autoMerge: true, scope: "rollout" })
+      .prefault({})
       .meta({ description: "What happens when a wave fails." }),
     /** Rotating canary: the first wave's clusters chosen by what the change touched. */
     canary: z
       .strictObject({
         rules: z.array(CanaryRule).default([]).meta({
           description:
-            "Rules mapping changed paths to canary clusters; the first matching rule wins.",
+            "Rules mapping changed paths to canary clusters; every matching rule adds its clusters.",
         }),
         /** Canary clusters when no rule matches; default the first wave's own clusters. */
         fallback: z.array(z.string().min(1)).optional().meta({

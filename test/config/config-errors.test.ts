@@ -1,0 +1,527 @@
+import { describe, expect, it } from "vitest";
+import { formatConfigErrors, loadConfig } from "../../src/config/index.js";
+
+interface Expected {
+  line: number;
+  column: number;
+  path: string;
+  /** Fragments the message must contain, in order. */
+  says: string[];
+}
+
+interface Case {
+  name: string;
+  yaml: string[];
+  errors: Expected[];
+}
+
+const waves = (...lines: string[]) => ["waves:", ...lines];
+
+const CASES: Case[] = [
+  {
+    name: "unknown cluster in a wave is refused when strict (warning otherwise)",
+    yaml: ["clusters:", "  a: {}", ...waves("  - name: w1", "    clusters: [a, staging-9]")],
+    errors: [
+      {
+        line: 5,
+        column: 19,
+        path: "waves[0].clusters[1]",
+        says: ["wave 'w1' lists cluster 'staging-9', which is not under clusters:"],
+      },
+    ],
+  },
+  {
+    name: "a cluster in two waves",
+    yaml: waves("  - name: w1", "    clusters: [a, b]", "  - name: w2", "    clusters: [c, b]"),
+    errors: [
+      {
+        line: 5,
+        column: 19,
+        path: "waves[1].clusters[1]",
+        says: ["cluster 'b' is in wave 'w1' and again in wave 'w2'", "one wave only"],
+      },
+    ],
+  },
+  {
+    name: "a cluster listed twice in one wave",
+    yaml: waves("  - name: w1", "    clusters: [a, a]"),
+    errors: [
+      { line: 3, column: 19, path: "waves[0].clusters[1]", says: ["lists cluster 'a' twice"] },
+    ],
+  },
+  {
+    name: "a cluster in two waves through a selector",
+    yaml: [
+      "clusters:",
+      "  a: { labels: { env: dev } }",
+      "  b: { labels: { env: dev } }",
+      ...waves("  - name: w1", "    clusters: [b]", "  - name: w2", "    selector: { env: dev }"),
+    ],
+    errors: [
+      {
+        line: 8,
+        column: 5,
+        path: "waves[1].selector",
+        says: [
+          "wave 'w2' selector { env: dev } matches cluster 'b', which is already in wave 'w1'",
+        ],
+      },
+    ],
+  },
+  {
+    name: "duplicate wave names",
+    yaml: waves("  - name: w1", "    clusters: [a]", "  - name: w1", "    clusters: [b]"),
+    errors: [
+      {
+        line: 4,
+        column: 11,
+        path: "waves[1].name",
+        says: ["wave name 'w1' is used twice (first by waves[0])"],
+      },
+    ],
+  },
+  {
+    name: "a wave without clusters or selector",
+    yaml: waves("  - name: w1", "    clusters: [a]", "  - name: w2", "    waitTime: 1h"),
+    errors: [
+      {
+        line: 4,
+        column: 5,
+        path: "waves[1]",
+        says: ["wave 'w2' has no clusters", "selector:"],
+      },
+    ],
+  },
+  {
+    name: "a wave with an empty cluster list",
+    yaml: waves("  - name: w1", "    clusters: []"),
+    errors: [
+      { line: 3, column: 5, path: "waves[0].clusters", says: ["wave 'w1' has no clusters"] },
+    ],
+  },
+  {
+    name: "a selector that matches nothing",
+    yaml: [
+      "clusters:",
+      "  a: { labels: { env: dev } }",
+      ...waves("  - name: w1", "    selector: { env: prod }"),
+    ],
+    errors: [
+      {
+        line: 5,
+        column: 5,
+        path: "waves[0].selector",
+        says: ["wave 'w1' selector { env: prod } matches no cluster under clusters:"],
+      },
+    ],
+  },
+  {
+    name: "a selector without a clusters map",
+    yaml: waves("  - name: w1", "    selector:", "      env: dev"),
+    errors: [
+      {
+        line: 3,
+        column: 5,
+        path: "waves[0].selector",
+        says: ["wave 'w1' has a selector but there is no clusters: map"],
+      },
+    ],
+  },
+  {
+    name: "an unknown health check in a wave and in defaults",
+    yaml: [
+      "defaults:",
+      "  healthChecks: [argocd-sync, pods]",
+      ...waves("  - name: w1", "    clusters: [a]", "    healthChecks: [argocd-sync, error-rat]"),
+    ],
+    errors: [
+      {
+        line: 2,
+        column: 31,
+        path: "defaults.healthChecks[1]",
+        says: [
+          "defaults uses health check 'pods', which is not built in (argocd-sync, pod-health)",
+        ],
+      },
+      {
+        line: 6,
+        column: 33,
+        path: "waves[0].healthChecks[1]",
+        says: ["wave 'w1' uses health check 'error-rat'", "healthChecks: defines none"],
+      },
+    ],
+  },
+  {
+    name: "a prometheus check without any prometheus instance",
+    yaml: [
+      "healthChecks:",
+      "  errors:",
+      "    type: prometheus",
+      "    query: up",
+      '    condition: "== 1"',
+      ...waves("  - name: w1", "    clusters: [a]", "    healthChecks: [errors]"),
+    ],
+    errors: [
+      {
+        line: 3,
+        column: 11,
+        path: "healthChecks.errors.type",
+        says: [
+          "health check 'errors' queries Prometheus, but no prometheus: instance is configured",
+        ],
+      },
+    ],
+  },
+  {
+    name: "named instance references that do not exist",
+    yaml: [
+      "argocd:",
+      "  main: { url: https://argocd.example.com }",
+      "prometheus: { url: http://prom:9090 }",
+      "clusters:",
+      "  a: { argocd: { instance: mian }, prometheus: eu }",
+      "healthChecks:",
+      "  up: { type: prometheus, query: up, condition: '== 1', instance: eu }",
+      ...waves("  - name: w1", "    clusters: [a]"),
+    ],
+    errors: [
+      {
+        line: 5,
+        column: 28,
+        path: "clusters.a.argocd.instance",
+        says: [
+          "cluster 'a' uses Argo CD instance 'mian', which is not under argocd: (known: main)",
+        ],
+      },
+      {
+        line: 5,
+        column: 48,
+        path: "clusters.a.prometheus",
+        says: ["prometheus: is a single instance"],
+      },
+      {
+        line: 7,
+        column: 67,
+        path: "healthChecks.up.instance",
+        says: ["health check 'up' uses Prometheus instance 'eu'", "single instance"],
+      },
+    ],
+  },
+  {
+    name: "several argocd instances and clusters that do not say which",
+    yaml: [
+      "argocd:",
+      "  nonprod: { url: https://a.example.com }",
+      "  prod: { url: https://b.example.com }",
+      "clusters:",
+      "  dev-1: { argocd: { instance: nonprod } }",
+      "  prod-1: { labels: { env: prod } }",
+      ...waves("  - name: w1", "    clusters: [dev-1, prod-1]"),
+    ],
+    errors: [
+      {
+        line: 6,
+        column: 3,
+        path: "clusters.prod-1",
+        says: [
+          "argocd: has several instances (nonprod, prod), so cluster 'prod-1' must name one",
+          "clusters.prod-1.argocd.instance",
+        ],
+      },
+    ],
+  },
+  {
+    name: "several argocd instances and wave clusters with no clusters map",
+    yaml: [
+      "argocd:",
+      "  nonprod: { url: https://a.example.com }",
+      "  prod: { url: https://b.example.com }",
+      ...waves("  - name: w1", "    clusters: [x]"),
+    ],
+    errors: [
+      { line: 6, column: 16, path: "waves[0].clusters[0]", says: ["cluster 'x' must name one"] },
+    ],
+  },
+  {
+    name: "several prometheus instances and a check used by clusters that do not say which",
+    yaml: [
+      "prometheus:",
+      "  eu: { url: http://eu:9090 }",
+      "  us: { url: http://us:9090 }",
+      "clusters:",
+      "  a: { prometheus: eu }",
+      "  b: {}",
+      "healthChecks:",
+      "  up: { type: prometheus, query: up, condition: '== 1' }",
+      ...waves("  - name: w1", "    clusters: [a, b]", "    healthChecks: [up]"),
+    ],
+    errors: [
+      {
+        line: 6,
+        column: 3,
+        path: "clusters.b",
+        says: [
+          "prometheus: has several instances (eu, us), so cluster 'b' must name one for health check 'up'",
+        ],
+      },
+    ],
+  },
+  {
+    name: "{cluster} missing from a promotion path",
+    yaml: [
+      "promotion:",
+      "  files:",
+      "    - path: apps/prod/kustomization.yaml",
+      "      kind: kustomize-ref",
+      ...waves("  - name: w1", "    clusters: [a]"),
+    ],
+    errors: [
+      {
+        line: 3,
+        column: 13,
+        path: "promotion.files[0].path",
+        says: ["promotion path 'apps/prod/kustomization.yaml' does not contain {cluster}"],
+      },
+    ],
+  },
+  {
+    name: "promotion paths that escape the repository",
+    yaml: [
+      "promotion:",
+      "  files:",
+      "    - path: ../other/{cluster}/k.yaml",
+      "      kind: kustomize-ref",
+      "    - path: /etc/{cluster}.yaml",
+      "      kind: kustomize-ref",
+      '    - path: "clusters\\\\{cluster}\\\\k.yaml"',
+      "      kind: kustomize-ref",
+      '    - path: "clusters/{cluster}/\\0k.yaml"',
+      "      kind: kustomize-ref",
+      "    - path: clusters/{cluster}/../../k.yaml",
+      "      kind: kustomize-ref",
+      "    - path: C:/{cluster}/k.yaml",
+      "      kind: kustomize-ref",
+      "    - path: clusters/{cluster}/.git/config",
+      "      kind: kustomize-ref",
+      "    - path: clusters/{name}/k.yaml",
+      "      kind: kustomize-ref",
+      ...waves("  - name: w1", "    clusters: [a]"),
+    ],
+    errors: [
+      { line: 3, column: 13, path: "promotion.files[0].path", says: ["'..' segment"] },
+      { line: 5, column: 13, path: "promotion.files[1].path", says: ["is absolute"] },
+      { line: 7, column: 13, path: "promotion.files[2].path", says: ["backslash"] },
+      { line: 9, column: 13, path: "promotion.files[3].path", says: ["NUL"] },
+      { line: 11, column: 13, path: "promotion.files[4].path", says: ["'..' segment"] },
+      { line: 13, column: 13, path: "promotion.files[5].path", says: ["is absolute"] },
+      { line: 15, column: 13, path: "promotion.files[6].path", says: ["points into .git"] },
+      {
+        line: 17,
+        column: 13,
+        path: "promotion.files[7].path",
+        says: ["unknown placeholder {name}"],
+      },
+    ],
+  },
+  {
+    name: "cluster names that would escape through {cluster}, including canary rules",
+    yaml: [
+      "canary:",
+      "  rules:",
+      "    - paths: ['base/**']",
+      "      clusters: ['../evil']",
+      "  fallback: ['..']",
+      ...waves("  - name: w1", "    clusters: [a/b]"),
+    ],
+    errors: [
+      {
+        line: 4,
+        column: 18,
+        path: "canary.rules[0].clusters[0]",
+        says: ["canary rule 1 lists cluster '../evil', whose name contains a slash"],
+      },
+      {
+        line: 5,
+        column: 14,
+        path: "canary.fallback[0]",
+        says: ["canary fallback lists cluster '..', whose name is a relative folder name"],
+      },
+      {
+        line: 8,
+        column: 16,
+        path: "waves[0].clusters[0]",
+        says: ["wave 'w1' lists cluster 'a/b', whose name contains a slash"],
+      },
+    ],
+  },
+  {
+    name: "a token written inline names the field and never repeats the value",
+    yaml: [
+      "argocd:",
+      "  url: https://argocd.example.com",
+      "  token: eyJhbGciOi.s3cr3t-value.xyz",
+      "prometheus:",
+      "  main: { url: http://p:9090, token: hunter2-secret }",
+      ...waves("  - name: w1", "    clusters: [a]"),
+    ],
+    errors: [
+      {
+        line: 3,
+        column: 3,
+        path: "argocd.token",
+        says: ["argocd.token holds a token written inline", "set argocd.tokenEnv"],
+      },
+      {
+        line: 5,
+        column: 31,
+        path: "prometheus.main.token",
+        says: ["prometheus.main.token holds a token written inline", "prometheus.main.tokenEnv"],
+      },
+    ],
+  },
+  {
+    name: "URL userinfo",
+    yaml: [
+      "argocd:",
+      "  url: https://admin:hunter2-secret@argocd.example.com",
+      ...waves("  - name: w1", "    clusters: [a]"),
+    ],
+    errors: [
+      {
+        line: 2,
+        column: 8,
+        path: "argocd.url",
+        says: ["url must not carry credentials", "tokenEnv"],
+      },
+    ],
+  },
+  {
+    name: "a bad duration, an unknown field and a missing name",
+    yaml: waves(
+      "  - name: w1",
+      "    clusters: [a]",
+      "    waitTime: 1 hour",
+      "    waittime: 1h",
+      "  - clusters: [b]",
+    ),
+    errors: [
+      {
+        line: 4,
+        column: 15,
+        path: "waves[0].waitTime",
+        says: ["waitTime '1 hour' is not a duration", "1h30m"],
+      },
+      {
+        line: 5,
+        column: 5,
+        path: "waves[0].waittime",
+        says: ["unknown field 'waittime' (did you mean 'waitTime'?)"],
+      },
+      { line: 6, column: 5, path: "waves[1].name", says: ["name is required but missing"] },
+    ],
+  },
+  {
+    name: "a key with no value points at the key",
+    yaml: waves("  - name: w1", "    clusters: [a]", "    waitTime:"),
+    errors: [
+      {
+        line: 4,
+        column: 5,
+        path: "waves[0].waitTime",
+        says: ["waitTime has no value: it must be text"],
+      },
+    ],
+  },
+  {
+    name: "a bad enum and a bad health check type",
+    yaml: [
+      "onNewChange: never",
+      "healthChecks:",
+      "  x: { type: http }",
+      ...waves("  - name: w1", "    clusters: [a]"),
+    ],
+    errors: [
+      {
+        line: 1,
+        column: 14,
+        path: "onNewChange",
+        says: ["onNewChange 'never' must be one of 'supersede', 'queue'"],
+      },
+      {
+        line: 3,
+        column: 14,
+        path: "healthChecks.x.type",
+        says: ["type 'http' must be one of 'prometheus', 'argocd-sync', 'pod-health'"],
+      },
+    ],
+  },
+  {
+    name: "no waves at all",
+    yaml: ["clusters: {}"],
+    errors: [{ line: 1, column: 1, path: "waves", says: ["waves is required but missing"] }],
+  },
+];
+
+describe("loadConfig errors", () => {
+  it.each(CASES)("$name", ({ yaml, errors }) => {
+    const result = loadConfig(`${yaml.join("\n")}\n`, "w.yml", { strict: true });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const got = result.errors.map((e) => ({ line: e.line, column: e.column, path: e.path }));
+    expect(got).toEqual(errors.map(({ line, column, path }) => ({ line, column, path })));
+    result.errors.forEach((error, i) => {
+      let from = 0;
+      for (const fragment of errors[i]?.says ?? []) {
+        const at = error.message.indexOf(fragment, from);
+        expect(at, `${error.message}\n  should say: ${fragment}`).toBeGreaterThanOrEqual(0);
+        from = at + fragment.length;
+      }
+      expect(error.file).toBe("w.yml");
+      expect(error.endLine * 10_000 + error.endColumn).toBeGreaterThanOrEqual(
+        error.line * 10_000 + error.column,
+      );
+    });
+  });
+
+  it("reports every error at once, sorted by position", () => {
+    const yaml = [
+      "onNewChange: never",
+      "argocd: { url: https://argocd.example.com, token: abcdefgh }",
+      "waves:",
+      "  - name: w1",
+      "    clusters: [a]",
+      "    waitTime: soon",
+      "  - name: w1",
+      "    clusters: [a]",
+      "    healthChecks: [nope]",
+    ];
+    const result = loadConfig(`${yaml.join("\n")}\n`, "w.yml");
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(formatConfigErrors(result.errors).split("\n")).toEqual([
+      "w.yml:1:14: onNewChange: onNewChange 'never' must be one of 'supersede', 'queue'",
+      "w.yml:2:44: argocd.token: argocd.token holds a token written inline: never put a token in the repository (and rotate this one). Store it in an environment variable and set argocd.tokenEnv to that variable's name",
+      "w.yml:6:15: waves[0].waitTime: waitTime 'soon' is not a duration: write it like 500ms, 90s, 30m, 1h30m or 2d",
+      "w.yml:7:11: waves[1].name: wave name 'w1' is used twice (first by waves[0]): wave names must be unique",
+      "w.yml:8:16: waves[1].clusters[0]: cluster 'a' is in wave 'w1' and again in wave 'w1': a cluster belongs to one wave only",
+      "w.yml:9:20: waves[1].healthChecks[0]: wave 'w1' uses health check 'nope', which is not built in (argocd-sync, pod-health), and healthChecks: defines none",
+    ]);
+  });
+
+  it("never repeats a secret in any message", () => {
+    const yaml = [
+      "argocd: { url: 'https://admin:Sup3rS3cretPass@argocd.example.com', token: Sup3rS3cretToken, tokenEnv: 'Bearer Sup3rS3cretToken2' }",
+      "waves: [{ name: w1, clusters: [a] }]",
+    ];
+    const result = loadConfig(`${yaml.join("\n")}\n`);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const text = formatConfigErrors(result.errors);
+    expect(text).not.toContain("Sup3rS3cret");
+    expect(result.errors.map((e) => e.path)).toEqual([
+      "argocd.url",
+      "argocd.token",
+      "argocd.tokenEnv",
+    ]);
+  });
+});
