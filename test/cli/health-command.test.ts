@@ -61,6 +61,7 @@ healthChecks:
     type: prometheus
     query: error_rate{cluster="{cluster}"}
     condition: "< 0.01"
+    failureLimit: 3
 defaults:
   healthChecks: [argocd-sync, error-rate]
 waves:
@@ -104,7 +105,7 @@ describe("waves health", () => {
     expect(code).toBe(0);
   });
 
-  it("fails a wave with a metric over its threshold (exit 1)", async () => {
+  it("fails a wave with a metric over its threshold at once, failureLimit aside (exit 1)", async () => {
     const { code, out } = await health(["--wave", "wave-1", "--revision", REV]);
     // One block per cluster, in the wave's cluster order.
     expect(out.split("\n").slice(0, 5)).toEqual([
