@@ -31,6 +31,6 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.err(`waves: unknown command '${command}'\n\n${usage()}`);
     return 2;
   }
-  const module = (await import(`./${command}-command.js`)) as CommandModule;
+  const module = (await import(/* @vite-ignore */ `./${command}-command.js`)) as CommandModule;
   return module.run(rest, io);
 }
