@@ -12,6 +12,7 @@ import {
   createOutwardHttpClient,
   type OutwardHttpClient,
   OutwardHttpError,
+  type OutwardHttpErrorKind,
 } from "../http-client.js";
 import type { CheckResult, GateClock, HealthProbe, ProbeContext } from "../types.js";
 import { parseCondition } from "./condition.js";
@@ -44,6 +45,8 @@ export interface PrometheusProbeOptions {
 }
 
 export const QUERY_ENDPOINT = "/api/v1/query";
+
+const BREAKING_KINDS = new Set<OutwardHttpErrorKind>(["timeout", "unreachable", "unauthorized"]);
 
 /** A link to the Prometheus graph page showing the query as a table at the evaluation time. */
 export function prometheusGraphUrl(baseUrl: string, query: string, time: Date): string {
@@ -101,6 +104,7 @@ export function createPrometheusProbe(options: PrometheusProbeOptions): HealthPr
     ctx: ProbeContext,
     task: Task,
     time: Date,
+    down: Map<string, string>,
   ): Promise<Judgement & { url?: string }> {
     const spec = task.check.spec;
     const choice = resolvePrometheusInstance(options.config, task.cluster, spec.instance);
@@ -118,6 +122,8 @@ export function createPrometheusProbe(options: PrometheusProbeOptions): HealthPr
     });
     const client = clientFor(choice.key, choice.instance.url, choice.instance.tokenEnv);
     const url = prometheusGraphUrl(choice.instance.url, promql, time);
+    const known = down.get(choice.key);
+    if (known) return { status: "unknown", reason: known, url };
     let body: unknown;
     try {
       body = await client.getJson(QUERY_ENDPOINT, {
@@ -135,6 +141,9 @@ export function createPrometheusProbe(options: PrometheusProbeOptions): HealthPr
         { check: task.check.name, cluster: task.cluster, kind: error.kind, status: error.status },
         "prometheus query failed",
       );
+      // An instance that is down or refuses us is not asked again in this evaluation: with
+      // many clusters, waiting out every timeout would hang the gate.
+      if (BREAKING_KINDS.has(error.kind)) down.set(choice.key, reason);
       return { status: "unknown", reason, url };
     }
     const answer = readInstantResult(body);
@@ -174,8 +183,9 @@ export function createPrometheusProbe(options: PrometheusProbeOptions): HealthPr
         if (intervalMs > 0 && !notDue) lastRun[check.name] = nowIso;
       }
 
+      const down = new Map<string, string>();
       const judged = await mapLimit(tasks, options.concurrency ?? 8, (task) =>
-        query(ctx, task, queryTime),
+        query(ctx, task, queryTime, down),
       );
       const fresh = new Map<string, CheckResult>();
       tasks.forEach((task, index) => {

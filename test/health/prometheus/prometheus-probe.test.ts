@@ -109,14 +109,18 @@ function ctx(w: WavePlan, clock?: GateClock, now = new Date(T * 1000)): ProbeCon
   };
 }
 
-function setup(config?: Pick<WavesConfig, "prometheus" | "clusters">) {
+function setup(
+  config?: Pick<WavesConfig, "prometheus" | "clusters">,
+  extra: { env?: NodeJS.ProcessEnv; concurrency?: number } = {},
+) {
   const ledger = new CallLedger();
   const logger = capturingLogger();
   const probe = createPrometheusProbe({
     config: config ?? { prometheus: { url: prom.url } },
-    env: {},
+    env: extra.env ?? {},
     logger,
     http: { ledger, sleep: async () => {}, timeoutMs: 5_000 },
+    ...(extra.concurrency ? { concurrency: extra.concurrency } : {}),
   });
   return { probe, ledger, logger };
 }
@@ -267,19 +271,39 @@ describe("prometheus probe against a real Prometheus", () => {
     );
   });
 
-  it("is unknown, not pass, when the server is down", async () => {
+  it("is unknown, not pass, when the server is down, and asks a dead instance once", async () => {
     const port = await freePort();
-    const { probe, ledger } = setup({ prometheus: { url: `http://127.0.0.1:${port}` } });
+    const { probe, ledger } = setup(
+      { prometheus: { url: `http://127.0.0.1:${port}` } },
+      { concurrency: 1 },
+    );
     const c = check("error-rate", { onNoData: "pass" });
-    const { results } = await probe.run(ctx(wave(["good"], [c])), [c]);
+    const { results } = await probe.run(ctx(wave(["good", "bad", "edge"], [c])), [c]);
+    const reason = `Prometheus unreachable at http://127.0.0.1:${port} (GET /api/v1/query): ECONNREFUSED`;
     expect(brief(results)).toEqual([
-      [
-        "good",
-        "unknown",
-        `Prometheus unreachable at http://127.0.0.1:${port} (GET /api/v1/query): ECONNREFUSED`,
-      ],
+      ["good", "unknown", reason],
+      ["bad", "unknown", reason],
+      ["edge", "unknown", reason],
     ]);
+    // One query with its two retries; the other clusters are not sent to a dead instance.
     expect(ledger.count({ status: "error" })).toBe(3);
+    expect(ledger.count()).toBe(3);
+  });
+
+  it("sends the token from tokenEnv and says which variable is missing", async () => {
+    const config = { prometheus: { url: prom.url, tokenEnv: "PROM_TOKEN" } };
+    const c = check("error-rate", {});
+    const w = wave(["good", "bad"], [c]);
+    const withToken = setup(config, { env: { PROM_TOKEN: "prom-secret-token-42" } });
+    const ok = await withToken.probe.run(ctx(w), [c]);
+    expect(ok.results.map((r) => r.status)).toEqual(["pass", "fail"]);
+    const without = setup(config);
+    const missing = await without.probe.run(ctx(w), [c]);
+    expect(brief(missing.results)).toEqual([
+      ["good", "unknown", "Prometheus token missing: environment variable PROM_TOKEN is not set"],
+      ["bad", "unknown", "Prometheus token missing: environment variable PROM_TOKEN is not set"],
+    ]);
+    expect(without.ledger.count()).toBe(0);
   });
 
   it("routes each cluster to its named instance", async () => {
