@@ -222,9 +222,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       ? ` (the gate would then bake ${formatDuration(wave.waitTimeMs)})`
       : "";
   const summary =
-    outcome.status === "pass"
-      ? `all ${outcome.results.length} checks pass${bake}`
-      : oneLine(outcome.reason);
+    outcome.status === "pass" ? `${oneLine(outcome.reason)}${bake}` : oneLine(outcome.reason);
   io.out(`\nwave ${wave.name} @ ${args.revision.slice(0, 12)}: ${outcome.status} — ${summary}`);
   return exitCode(outcome);
 }

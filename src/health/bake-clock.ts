@@ -79,6 +79,15 @@ function applyFailureLimits(
   return { results: out, failures: next };
 }
 
+const count = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** `3 checks on 2 clusters`. */
+function scope(results: readonly CheckResult[]): string {
+  const checks = new Set(results.map((r) => r.check)).size;
+  const clusters = new Set(results.map((r) => r.cluster)).size;
+  return `${count(checks, "check")} on ${count(clusters, "cluster")}`;
+}
+
 export function advanceGate(input: AdvanceGateInput): GateOutcome {
   const { now, waitTimeMs, progressDeadlineMs } = input;
   const nowIso = now.toISOString();
@@ -99,7 +108,7 @@ export function advanceGate(input: AdvanceGateInput): GateOutcome {
     const greenSince = baseClock.greenSince ?? nowIso;
     const clock: GateClock = { ...baseClock, greenSince, lastGreenAt: nowIso };
     const greenMs = now.getTime() - Date.parse(greenSince);
-    const checks = `${results.length} check${results.length === 1 ? "" : "s"}`;
+    const checks = scope(results);
     if (greenMs >= waitTimeMs) {
       const held = waitTimeMs > 0 ? ` for ${formatDuration(waitTimeMs)}` : "";
       return {

@@ -98,7 +98,7 @@ describe("waves health", () => {
         "good-1   argocd-sync  pass     api-good-1: Synced to 3f2c1d0, Healthy",
         'good-1   error-rate   pass     0.002 for error_rate{cluster="good-1"} (want < 0.01)',
         "",
-        "wave canary @ 3f2c1d0e9b8a: pass — all 2 checks pass (the gate would then bake 30m)",
+        "wave canary @ 3f2c1d0e9b8a: pass — all 2 checks on 1 cluster passed (the gate would then bake 30m)",
         "",
       ].join("\n"),
     );

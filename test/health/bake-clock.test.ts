@@ -172,7 +172,7 @@ describe("advanceGate", () => {
     const clock = startClock();
     const base = { clock, waitTimeMs: 30 * 60_000, progressDeadlineMs: 15 * 60_000 };
     expect(advanceGate({ ...base, results: [result("pass")], now: at(0) }).reason).toBe(
-      "all 1 check green; baking 30m more",
+      "all 1 check on 1 cluster green; baking 30m more",
     );
     expect(
       advanceGate({
@@ -181,7 +181,7 @@ describe("advanceGate", () => {
         results: [result("pass"), result("pass", "pod-health")],
         now: at(30),
       }).reason,
-    ).toBe("all 2 checks passed for 30m");
+    ).toBe("all 2 checks on 1 cluster passed for 30m");
     expect(
       advanceGate({
         ...base,

@@ -124,7 +124,7 @@ it("bakes on live data: green, a flip resets the bake, green again, then pass", 
   expect(clock?.failures).toEqual({ "error-rate/live": 0 });
   expect(await gate(4)).toMatchObject({
     status: "pass",
-    reason: "all 1 check passed for 2m",
+    reason: "all 1 check on 1 cluster passed for 2m",
     remainingMs: 0,
   });
   expect(ledger.count({ endpoint: "GET /api/v1/query", status: 200 })).toBe(5);
