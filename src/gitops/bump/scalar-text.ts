@@ -27,6 +27,7 @@ export function scalarValue(content: string, node: Scalar): string {
   return node.value === null ? "" : String(node.value);
 }
 
+const STR_TAG = "tag:yaml.org,2002:str";
 const PLAIN_SAFE = /^[A-Za-z0-9][A-Za-z0-9._/:@+~=?&%-]*$/;
 
 /** Whether a value can be written unquoted, in block and flow context, and still read back as this string. */
@@ -54,6 +55,8 @@ export function renderScalar(node: Scalar, value: string, fail: (detail: string)
         "the value is a block scalar (| or >); write it on one line to let waves bump it",
       );
     default:
+      // An explicit `!!str` keeps digits a string, so they may stay unquoted.
+      if (node.tag === STR_TAG && PLAIN_SAFE.test(value)) return value;
       return isPlainSafe(value) ? value : JSON.stringify(value);
   }
 }

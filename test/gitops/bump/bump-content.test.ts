@@ -9,7 +9,7 @@ import {
   restoreContent,
 } from "../../../src/gitops/bump/index.js";
 
-const FIXTURES = join(import.meta.dirname, "../../fixtures/bump");
+const FIXTURES = join(import.meta.dirname, "../../fixtures/bump/golden");
 
 interface GoldenCase {
   rule: PromotionFile;
@@ -64,9 +64,13 @@ describe("bumpContent golden files", () => {
     });
   });
 
-  it("keeps CRLF line endings (the fixture really has them)", () => {
-    const input = readFileSync(join(FIXTURES, "yaml-crlf/input.yaml"), "utf8");
-    expect(input.split("\r\n").length).toBe(8);
+  it("fixtures are the raw bytes (no formatter rewrote them)", () => {
+    const raw = (name: string) => readFileSync(join(FIXTURES, name, "input.yaml"), "utf8");
+    expect(raw("yaml-crlf").split("\r\n").length).toBe(8);
+    expect(raw("yaml-index-single-quoted")).toContain("targetRevision: 'main'    # was");
+    expect(raw("yaml-flow-map")).toContain("source: {repoURL:");
+    expect(raw("yaml-argocd-app")).toContain("waves\n\n\n  destination:");
+    expect(raw("yaml-tag-bom").charCodeAt(0)).toBe(0xfeff);
   });
 });
 
