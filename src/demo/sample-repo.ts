@@ -5,7 +5,7 @@
  * `.github/waves.yml` of three waves. A bare `origin.git` plays the hosted repository; `work/` is
  * a developer's clone used to make the change.
  */
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { demoGit, type GitIdentity } from "./demo-git.js";
@@ -212,6 +212,14 @@ async function writeAll(root: string, files: Record<string, string>): Promise<vo
 /** Creates the sample repository: origin (bare) + work clone, both on `main`. */
 export async function createSampleRepo(options: SampleRepoOptions): Promise<SampleRepo> {
   const root = options.dir ?? (await mkdtemp(join(tmpdir(), "waves-demo-")));
+  if (options.dir) {
+    await mkdir(root, { recursive: true });
+    if ((await readdir(root)).length > 0) {
+      throw new Error(
+        `${root} is not empty: give a new or empty directory for the sample repository`,
+      );
+    }
+  }
   const origin = join(root, "origin.git");
   const work = join(root, "work");
   const clusters = sampleClusters(options.clusters ?? 8);
