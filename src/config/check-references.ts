@@ -57,12 +57,33 @@ function checkHealthCheckNames(raw: RawMap, issues: ConfigIssue[]): void {
       });
     }
   };
-  check(rawMap(raw.defaults)?.healthChecks, ["defaults", "healthChecks"], "defaults");
+  const empty = (value: unknown, path: (string | number)[], who: string) => {
+    if (!Array.isArray(value) || value.length > 0) return;
+    issues.push({
+      path,
+      severity: "warning",
+      message: `${who} lists no health checks, so its gate passes on bake time alone: leave healthChecks out to use the defaults`,
+    });
+  };
+  const defaults = rawMap(raw.defaults)?.healthChecks;
+  check(defaults, ["defaults", "healthChecks"], "defaults");
+  empty(defaults, ["defaults", "healthChecks"], "defaults");
   rawList(raw.waves).forEach((wave, index) => {
     const map = rawMap(wave);
     const name = rawString(map?.name) ?? `#${index + 1}`;
     check(map?.healthChecks, ["waves", index, "healthChecks"], `wave '${name}'`);
+    empty(map?.healthChecks, ["waves", index, "healthChecks"], `wave '${name}'`);
   });
+  for (const [name, value] of Object.entries(rawMap(raw.healthChecks) ?? {})) {
+    const query = rawString(rawMap(value)?.query);
+    if (rawMap(value)?.type === "prometheus" && query && !query.includes("{cluster}")) {
+      issues.push({
+        path: ["healthChecks", name, "query"],
+        severity: "warning",
+        message: `health check '${name}' has a query without {cluster}, so every cluster is judged on the same fleet-wide result`,
+      });
+    }
+  }
 }
 
 const TITLE = { argocd: "Argo CD", prometheus: "Prometheus" } as const;

@@ -194,8 +194,11 @@ export function renderConfigurationDoc(
     "- a promotion path without `{cluster}`, or one that leaves the repository (`..`, absolute paths, backslashes, NUL);",
     "- a token written inline, credentials in a URL, YAML alias bombs, files over 256 KiB, duplicate keys.",
     "",
-    "A wave (or canary rule) listing a cluster that the `clusters:` map does not have is a warning",
-    "(the map only adds labels and overrides); `waves validate --strict` makes it an error.",
+    "Warnings (printed, but the file is accepted; `waves validate --strict` makes them errors):",
+    "",
+    "- a wave or canary rule lists a cluster the `clusters:` map does not have (the map only adds labels and overrides);",
+    "- a wave (or `defaults`) lists no health checks, so its gate passes on bake time alone;",
+    "- a Prometheus query without `{cluster}`, so every cluster is judged on one fleet-wide result.",
     "",
   );
   if (examples.length) {

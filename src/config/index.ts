@@ -1,5 +1,7 @@
+export { checkReferences } from "./check-references.js";
 export type { ConfigError, ConfigIssue, ConfigPath } from "./config-error.js";
 export { formatConfigErrors, formatPath, sortConfigErrors } from "./config-error.js";
+export { type DocExample, renderConfigurationDoc } from "./configuration-doc.js";
 export { formatDuration, parseDuration } from "./duration.js";
 export { wavesJsonSchema } from "./json-schema.js";
 export type { LoadOptions, LoadResult } from "./load-config.js";

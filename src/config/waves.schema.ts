@@ -271,10 +271,21 @@ export type HealthCheck = z.output<typeof HealthCheck>;
 /** Who may approve a wave besides users with write permission. */
 const Approvers = z.strictObject({
   /** GitHub logins. */
-  users: z.array(z.string().min(1)).default([]).meta({ description: "GitHub logins." }),
+  users: z
+    .array(
+      z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, {
+        message: "must be a GitHub login, written without @",
+      }),
+    )
+    .default([])
+    .meta({ description: "GitHub logins (without @)." }),
   /** Teams as `org/team-slug`; membership is checked at approval time. */
   teams: z
-    .array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, { message: "must be org/team-slug" }))
+    .array(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+        message: "must be org/team-slug, written without @",
+      }),
+    )
     .default([])
     .meta({ description: "Teams as org/team-slug; membership is checked at approval time." }),
 });

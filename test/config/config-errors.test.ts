@@ -157,7 +157,7 @@ const CASES: Case[] = [
       "healthChecks:",
       "  errors:",
       "    type: prometheus",
-      "    query: up",
+      '    query: up{cluster="{cluster}"}',
       '    condition: "== 1"',
       ...waves("  - name: w1", "    clusters: [a]", "    healthChecks: [errors]"),
     ],
@@ -181,7 +181,7 @@ const CASES: Case[] = [
       "clusters:",
       "  a: { argocd: { instance: mian }, prometheus: eu }",
       "healthChecks:",
-      "  up: { type: prometheus, query: up, condition: '== 1', instance: eu }",
+      "  up: { type: prometheus, query: 'up{cluster=\"{cluster}\"}', condition: '== 1', instance: eu }",
       ...waves("  - name: w1", "    clusters: [a]"),
     ],
     errors: [
@@ -201,7 +201,7 @@ const CASES: Case[] = [
       },
       {
         line: 7,
-        column: 67,
+        column: 90,
         path: "healthChecks.up.instance",
         says: ["health check 'up' uses Prometheus instance 'eu'", "single instance"],
       },
@@ -252,7 +252,7 @@ const CASES: Case[] = [
       "  a: { prometheus: eu }",
       "  b: {}",
       "healthChecks:",
-      "  up: { type: prometheus, query: up, condition: '== 1' }",
+      "  up: { type: prometheus, query: 'up{cluster=\"{cluster}\"}', condition: '== 1' }",
       ...waves("  - name: w1", "    clusters: [a, b]", "    healthChecks: [up]"),
     ],
     errors: [
@@ -452,6 +452,51 @@ const CASES: Case[] = [
         column: 14,
         path: "healthChecks.x.type",
         says: ["type 'http' must be one of 'prometheus', 'argocd-sync', 'pod-health'"],
+      },
+    ],
+  },
+  {
+    name: "an empty health check list (warning) and a query without {cluster} (warning)",
+    yaml: [
+      "prometheus: { url: http://prom:9090 }",
+      "healthChecks:",
+      "  up: { type: prometheus, query: sum(up), condition: '> 0' }",
+      ...waves("  - name: w1", "    clusters: [a]", "    healthChecks: []"),
+    ],
+    errors: [
+      {
+        line: 3,
+        column: 34,
+        path: "healthChecks.up.query",
+        says: ["health check 'up' has a query without {cluster}"],
+      },
+      {
+        line: 7,
+        column: 5,
+        path: "waves[0].healthChecks",
+        says: ["wave 'w1' lists no health checks", "bake time alone"],
+      },
+    ],
+  },
+  {
+    name: "approvers written with @",
+    yaml: waves(
+      "  - name: w1",
+      "    clusters: [a]",
+      "    approvers: { users: ['@alice'], teams: ['@acme/leads'] }",
+    ),
+    errors: [
+      {
+        line: 4,
+        column: 26,
+        path: "waves[0].approvers.users[0]",
+        says: ["users[0] '@alice' must be a GitHub login, written without @"],
+      },
+      {
+        line: 4,
+        column: 45,
+        path: "waves[0].approvers.teams[0]",
+        says: ["must be org/team-slug, written without @"],
       },
     ],
   },
