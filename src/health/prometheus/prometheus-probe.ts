@@ -76,6 +76,31 @@ async function mapLimit<T, R>(
   return out;
 }
 
+/**
+ * `failureLimit`: a fail below the limit is pending and counts; pass or pending ends the
+ * streak; unknown says nothing about the metric, so it neither counts nor breaks it.
+ */
+function countFailure(
+  judgement: Judgement,
+  key: string,
+  limit: number,
+  failures: Record<string, number>,
+): Judgement {
+  if (judgement.status === "fail") {
+    const count = (failures[key] ?? 0) + 1;
+    failures[key] = count;
+    if (count < limit) {
+      return {
+        status: "pending",
+        reason: `${count}/${limit} consecutive failures: ${judgement.reason}`,
+      };
+    }
+    return judgement;
+  }
+  if (judgement.status !== "unknown" && failures[key]) failures[key] = 0;
+  return judgement;
+}
+
 interface Task {
   check: PlannedCheck & { spec: PrometheusCheck };
   cluster: string;
@@ -191,19 +216,12 @@ export function createPrometheusProbe(options: PrometheusProbeOptions): HealthPr
       tasks.forEach((task, index) => {
         const judgement = judged[index] as Judgement & { url?: string };
         const key = `${task.check.name}/${task.cluster}`;
-        const limit = task.check.spec.failureLimit;
-        let { status, reason } = judgement;
-        if (status === "fail") {
-          const count = (failures[key] ?? 0) + 1;
-          failures[key] = count;
-          if (count < limit) {
-            status = "pending";
-            reason = `${count}/${limit} consecutive failures: ${reason}`;
-          }
-        } else if (status !== "unknown" && failures[key]) {
-          // An unknown answer says nothing about the metric: it neither counts nor breaks the streak.
-          failures[key] = 0;
-        }
+        const { status, reason } = countFailure(
+          judgement,
+          key,
+          task.check.spec.failureLimit,
+          failures,
+        );
         const result: CheckResult = {
           check: task.check.name,
           cluster: task.cluster,
