@@ -1,9 +1,6 @@
 import { z } from "zod";
 import { WavesConfig } from "./waves.schema.js";
 
-export const SCHEMA_ID =
-  "https://raw.githubusercontent.com/gitops-waves/gitops-waves/main/schema/waves.schema.json";
-
 /**
  * The JSON Schema of `.github/waves.yml` as users write it (durations are strings), for
  * editors (yaml-language-server) and for the generated configuration reference.
@@ -22,5 +19,5 @@ export function wavesJsonSchema(): Record<string, unknown> {
       }
     },
   }) as Record<string, unknown>;
-  return { ...schema, $id: SCHEMA_ID };
+  return schema;
 }

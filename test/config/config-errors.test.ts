@@ -501,6 +501,34 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: "wrong shapes and a bad record key",
+    yaml: [
+      "argocd: https://argocd.example.com",
+      "healthChecks:",
+      "  Error_Rate: { type: argocd-sync }",
+      "waves:",
+      "  canary: { clusters: [a] }",
+    ],
+    errors: [
+      { line: 1, column: 9, path: "argocd", says: ["argocd must be a mapping, not text"] },
+      {
+        line: 3,
+        column: 3,
+        path: "healthChecks.Error_Rate",
+        says: ["name 'Error_Rate' must be lower-case letters, digits"],
+      },
+      { line: 4, column: 1, path: "waves", says: ["waves must be a list, not a mapping"] },
+    ],
+  },
+  {
+    name: "a misspelt top-level key",
+    yaml: ["wave:", "  - name: w1", "    clusters: [a]"],
+    errors: [
+      { line: 1, column: 1, path: "wave", says: ["unknown field 'wave' (did you mean 'waves'?)"] },
+      { line: 1, column: 1, path: "waves", says: ["waves is required but missing"] },
+    ],
+  },
+  {
     name: "no waves at all",
     yaml: ["clusters: {}"],
     errors: [{ line: 1, column: 1, path: "waves", says: ["waves is required but missing"] }],
