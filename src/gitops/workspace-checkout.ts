@@ -1,0 +1,315 @@
+/**
+ * A cached clone of one repository. Reads go through `git cat-file --batch` (no working tree),
+ * commits are built by `git fast-import` on top of the fetched base, pushes are counted and
+ * typed. Every public operation runs on the repository's serial queue.
+ */
+import { parseCatFileBatch } from "./git-cat-file.js";
+import { GitRefNotFoundError } from "./git-errors.js";
+import { fastImportStream } from "./git-fast-import.js";
+import { checkBranchName, checkFilePath, isCommitId } from "./git-remote.js";
+import { GitSerialQueue } from "./git-serial-queue.js";
+import type { CommitAndPushOptions, CommitAndPushResult, RepoCheckout } from "./workspace.js";
+import type { RepoGit } from "./workspace-git.js";
+
+const TRACKING = "refs/remotes/origin/";
+const BUILD_REF = "refs/waves/build";
+/** Pathspec arguments per git call (argv stays far below the kernel limit). */
+const PATHS_PER_CALL = 2_000;
+
+export interface CheckoutSettings {
+  identity: { name: string; email: string };
+  partial: boolean;
+  /** Branch refs older than this are fetched again before a read. */
+  maxStaleMs: number;
+  clock: () => Date;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+interface TreeEntry {
+  mode: string;
+  type: string;
+  oid: string;
+}
+
+export class WorkspaceCheckout implements RepoCheckout {
+  private readonly queue = new GitSerialQueue();
+  /** When each branch was last fetched (or pushed) by this process. */
+  private readonly fetchedAt = new Map<string, number>();
+
+  constructor(
+    private readonly git: RepoGit,
+    private readonly settings: CheckoutSettings,
+  ) {}
+
+  /** Marks branches as fresh (right after the clone brought them). */
+  markFetched(branches: readonly string[]): void {
+    const now = this.settings.clock().getTime();
+    for (const branch of branches) this.fetchedAt.set(branch, now);
+  }
+
+  async fetch(branch: string): Promise<string> {
+    const name = checkBranchName(branch);
+    return this.queue.run(() => this.fetchBranch(name));
+  }
+
+  headOf(branch: string): Promise<string> {
+    return this.queue.run(() => this.resolveCommit(branch));
+  }
+
+  async readFile(ref: string, path: string): Promise<string | undefined> {
+    return (await this.readFiles(ref, [path])).get(path);
+  }
+
+  async readFiles(ref: string, paths: readonly string[]): Promise<Map<string, string | undefined>> {
+    for (const path of paths) checkFilePath(path);
+    return this.queue.run(async () => {
+      const commit = await this.resolveCommit(ref);
+      const entries = await this.treeEntries(commit, paths);
+      const oids = [
+        ...new Set([...entries.values()].filter((e) => e.type === "blob").map((e) => e.oid)),
+      ];
+      if (this.settings.partial) await this.fetchMissingBlobs(commit, paths, oids);
+      const objects =
+        oids.length === 0
+          ? new Map()
+          : parseCatFileBatch(
+              (
+                await this.git.local(["cat-file", "--batch"], "read", {
+                  input: `${oids.join("\n")}\n`,
+                })
+              ).stdout,
+              oids,
+            );
+      const result = new Map<string, string | undefined>();
+      for (const path of paths) {
+        const entry = entries.get(path);
+        const object = entry?.type === "blob" ? objects.get(entry.oid) : undefined;
+        result.set(path, object ? object.content.toString("utf8") : undefined);
+      }
+      return result;
+    });
+  }
+
+  isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    return this.queue.run(async () => {
+      let a: string;
+      let b: string;
+      try {
+        a = await this.resolveCommit(ancestor);
+        b = await this.resolveCommit(descendant);
+      } catch (error) {
+        // A commit the remote does not have is nobody's ancestor.
+        if (error instanceof GitRefNotFoundError) return false;
+        throw error;
+      }
+      const result = await this.git.local(["merge-base", "--is-ancestor", a, b], "ancestry", {
+        okCodes: [0, 1],
+      });
+      return result.code === 0;
+    });
+  }
+
+  async commitAndPush(options: CommitAndPushOptions): Promise<CommitAndPushResult> {
+    const branch = checkBranchName(options.branch);
+    for (const change of options.changes) checkFilePath(change.path);
+    if (options.message.trim().length === 0) throw new Error("commit message must not be empty");
+    return this.queue.run(async () => {
+      const base = isCommitId(options.base)
+        ? await this.ensureCommit(options.base)
+        : await this.fetchBranch(checkBranchName(options.base));
+      const paths = options.changes.map((change) => change.path);
+      const entries = await this.treeEntries(base, paths);
+      const modes = new Map([...entries].map(([path, entry]) => [path, entry.mode]));
+      const stream = fastImportStream({
+        ref: BUILD_REF,
+        base,
+        identity: this.settings.identity,
+        message: options.message,
+        changes: options.changes,
+        modes,
+        when: this.settings.clock(),
+      });
+      const built = await this.git.local(
+        ["fast-import", "--quiet", "--force", "--done"],
+        "commit",
+        {
+          input: stream,
+        },
+      );
+      const fresh = built.stdout.toString("utf8").trim();
+      const sha = (await this.sameAsTracked(branch, fresh)) ?? fresh;
+      const pushed = await this.push(sha, branch, options);
+      await this.git.local(["update-ref", `${TRACKING}${branch}`, sha], "push");
+      this.markFetched([branch]);
+      return { sha, pushed };
+    });
+  }
+
+  private async push(sha: string, branch: string, options: CommitAndPushOptions): Promise<boolean> {
+    const args = ["push", "--porcelain", "--no-verify", "origin"];
+    let refspec = `${sha}:refs/heads/${branch}`;
+    if (options.expectedRemoteSha !== undefined) {
+      const expected = /^0+$/.test(options.expectedRemoteSha) ? "" : options.expectedRemoteSha;
+      args.splice(2, 0, `--force-with-lease=refs/heads/${branch}:${expected}`);
+    } else if (options.force) {
+      refspec = `+${refspec}`;
+    }
+    args.push(refspec);
+    const out = await this.git.network("git push", "push", branch, (env) =>
+      this.git.simple(env).raw(args),
+    );
+    // Porcelain: `<flag>\t<from>:<to>\t<summary>`; `=` means the branch already held the commit.
+    const line = out.split("\n").find((l) => l.includes(`:refs/heads/${branch}\t`));
+    return !line?.startsWith("=");
+  }
+
+  /**
+   * The commit already on the branch when it has the same parent, tree, author and message as
+   * the one just built: a retried promotion then pushes nothing instead of a duplicate.
+   */
+  private async sameAsTracked(branch: string, fresh: string): Promise<string | undefined> {
+    const tracked = await this.git.local(
+      ["rev-parse", "--verify", "--quiet", `${TRACKING}${branch}^{commit}`],
+      "commit",
+      { okCodes: [0, 1] },
+    );
+    const old = tracked.stdout.toString("utf8").trim();
+    if (tracked.code !== 0 || !old || old === fresh) return undefined;
+    const batch = await this.git.local(["cat-file", "--batch"], "commit", {
+      input: `${fresh}\n${old}\n`,
+    });
+    const objects = parseCatFileBatch(batch.stdout, [fresh, old]);
+    const strip = (text: string) =>
+      text.replace(/^(author|committer) (.*) \d+ [+-]\d{4}$/gm, "$1 $2");
+    const a = objects.get(fresh)?.content.toString("utf8");
+    const b = objects.get(old)?.content.toString("utf8");
+    return a !== undefined && b !== undefined && strip(a) === strip(b) ? old : undefined;
+  }
+
+  private async fetchBranch(branch: string): Promise<string> {
+    await this.git.network("git fetch", "fetch", branch, async (env) => {
+      try {
+        await this.git
+          .simple(env)
+          .raw([
+            "fetch",
+            "--no-tags",
+            "--no-write-fetch-head",
+            "origin",
+            `+refs/heads/${branch}:${TRACKING}${branch}`,
+          ]);
+      } catch (error) {
+        if (/couldn't find remote ref/i.test(String(error))) {
+          // The branch is gone upstream: forget it here too.
+          await this.git.local(["update-ref", "-d", `${TRACKING}${branch}`], "fetch");
+        }
+        throw error;
+      }
+    });
+    this.markFetched([branch]);
+    return this.git.text(["rev-parse", "--verify", `${TRACKING}${branch}^{commit}`], "fetch");
+  }
+
+  /** A commit id (fetched by id when absent) or a branch (fetched when stale) → commit id. */
+  private async resolveCommit(ref: string): Promise<string> {
+    if (isCommitId(ref)) return this.ensureCommit(ref);
+    const branch = checkBranchName(ref);
+    const fetchedAt = this.fetchedAt.get(branch);
+    const stale =
+      fetchedAt === undefined ||
+      this.settings.clock().getTime() - fetchedAt > this.settings.maxStaleMs;
+    if (stale) return this.fetchBranch(branch);
+    return this.git.text(["rev-parse", "--verify", `${TRACKING}${branch}^{commit}`], "read");
+  }
+
+  private async hasCommit(sha: string): Promise<boolean> {
+    // rev-list with --missing never triggers a partial clone's lazy fetch.
+    const probe = await this.git.local(
+      ["rev-list", "--no-walk", "--missing=allow-any", `${sha}^{commit}`, "--"],
+      "read",
+      { okCodes: [0, 128] },
+    );
+    return probe.code === 0;
+  }
+
+  private async ensureCommit(sha: string): Promise<string> {
+    if (await this.hasCommit(sha)) return sha;
+    await this.fetchObjects([sha], sha);
+    if (!(await this.hasCommit(sha))) {
+      throw new GitRefNotFoundError("fetch", this.git.remote.display, `commit ${sha}`);
+    }
+    return sha;
+  }
+
+  /** Fetches objects by id in one call (the remote must allow it; protocol v2 does). */
+  private async fetchObjects(oids: readonly string[], ref: string): Promise<void> {
+    const args = [
+      "-c",
+      "fetch.negotiationAlgorithm=noop",
+      "fetch",
+      "--no-tags",
+      "--no-write-fetch-head",
+      "--recurse-submodules=no",
+      ...(this.settings.partial ? ["--filter=blob:none"] : []),
+      "origin",
+      "--stdin",
+    ];
+    await this.git.network("git fetch", "fetch", ref, (env) =>
+      this.git.networkProcess(args, env, `${oids.join("\n")}\n`),
+    );
+  }
+
+  /** In a partial clone, fetches the blobs the read needs that are not here yet, in one call. */
+  private async fetchMissingBlobs(commit: string, paths: readonly string[], oids: string[]) {
+    if (oids.length === 0) return;
+    const wanted = new Set(oids);
+    const missing = new Set<string>();
+    for (const part of chunks(paths, PATHS_PER_CALL)) {
+      const listing = await this.git.local(
+        [
+          "--literal-pathspecs",
+          "rev-list",
+          "--objects",
+          "--missing=print",
+          "--no-walk",
+          commit,
+          "--",
+          ...part,
+        ],
+        "read",
+      );
+      for (const line of listing.stdout.toString("utf8").split("\n")) {
+        if (line.startsWith("?") && wanted.has(line.slice(1).trim()))
+          missing.add(line.slice(1).trim());
+      }
+    }
+    if (missing.size > 0) await this.fetchObjects([...missing], `${missing.size} blobs`);
+  }
+
+  /** Mode, type and object id of each path at `commit` (absent paths are left out). */
+  private async treeEntries(
+    commit: string,
+    paths: readonly string[],
+  ): Promise<Map<string, TreeEntry>> {
+    const entries = new Map<string, TreeEntry>();
+    for (const part of chunks(paths, PATHS_PER_CALL)) {
+      if (part.length === 0) continue;
+      const listing = await this.git.local(
+        ["--literal-pathspecs", "ls-tree", "-z", "--full-tree", commit, "--", ...part],
+        "read",
+      );
+      for (const record of listing.stdout.toString("utf8").split("\0")) {
+        const tab = record.indexOf("\t");
+        if (tab < 0) continue;
+        const [mode, type, oid] = record.slice(0, tab).split(" ");
+        if (mode && type && oid) entries.set(record.slice(tab + 1), { mode, type, oid });
+      }
+    }
+    return entries;
+  }
+}

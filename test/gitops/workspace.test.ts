@@ -1,0 +1,367 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  GitAuthError,
+  GitPushRejectedError,
+  GitUnreachableError,
+  GitWorkspace,
+  type GitWorkspaceOptions,
+} from "../../src/gitops/workspace.js";
+import { capturingLogger } from "../../src/util/logger.js";
+import { CallLedger } from "../../src/util/outward-calls.js";
+import { type GitHttpServer, startGitHttpServer } from "../support/git-http-server.js";
+import {
+  commitInfo,
+  commitToBare,
+  createBareRepo,
+  git,
+  makeTempDir,
+  removeDir,
+  showFile,
+} from "../support/git-repo.js";
+
+const TOKEN = "ghs_TestToken0123456789abcdefXYZ";
+const ENCODED = Buffer.from(`x-access-token:${TOKEN}`).toString("base64");
+const IDENTITY = { name: "waves[bot]", email: "123+waves[bot]@users.noreply.github.com" };
+const FILES = {
+  "clusters/alpha/app.yaml": "spec:\n  targetRevision: v1\n",
+  "clusters/beta/app.yaml": "spec:\n  targetRevision: v1\n",
+  "README.md": "# fleet\n",
+};
+
+let root: string;
+let reposDir: string;
+let server: GitHttpServer;
+let counter = 0;
+const logger = capturingLogger();
+const errorsSeen: string[] = [];
+
+beforeAll(async () => {
+  root = await makeTempDir("waves-ws-");
+  reposDir = join(root, "repos");
+  await import("node:fs/promises").then((fs) => fs.mkdir(reposDir));
+  server = await startGitHttpServer({ root: reposDir, token: TOKEN });
+});
+
+afterAll(async () => {
+  await server.close();
+  await removeDir(root);
+});
+
+function fixture(files: Record<string, string> = FILES) {
+  counter += 1;
+  const name = `fleet-${counter}`;
+  const repo = createBareRepo(reposDir, name, files);
+  return { ...repo, httpUrl: `${server.url}/${name}.git` };
+}
+
+function workspace(extra: Partial<GitWorkspaceOptions> = {}) {
+  const ledger = new CallLedger();
+  const cacheDir = join(root, `cache-${++counter}`);
+  const ws = new GitWorkspace({ cacheDir, identity: IDENTITY, logger, ledger, ...extra });
+  return { ws, ledger, cacheDir };
+}
+
+async function capture<T>(promise: Promise<T>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    errorsSeen.push(String(error), (error as Error).stack ?? "");
+    return error;
+  }
+  throw new Error("expected a rejection");
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
+    else if ((await stat(path)).size < 1_000_000) out.push(path);
+  }
+  return out;
+}
+
+describe("GitWorkspace over a file path remote", () => {
+  it("clones once, then only fetches, across workspaces sharing the cache", async () => {
+    const repo = fixture();
+    const { ws, ledger, cacheDir } = workspace();
+    const first = await ws.checkout({ url: repo.path });
+    expect(await ws.checkout({ url: repo.path })).toBe(first);
+    expect(ledger.count({ endpoint: "git clone" })).toBe(1);
+    expect(await first.headOf("main")).toBe(repo.sha);
+    expect(ledger.count({ endpoint: "git fetch" })).toBe(0);
+
+    const upstream = commitToBare(repo.path, "main", { "README.md": "# changed\n" });
+    const again = new GitWorkspace({ cacheDir, identity: IDENTITY, ledger });
+    const reopened = await again.checkout({ url: repo.path });
+    expect(await reopened.fetch("main")).toBe(upstream);
+    expect(ledger.count({ endpoint: "git clone" })).toBe(1);
+    expect(ledger.count({ endpoint: "git fetch" })).toBe(1);
+    expect(await reopened.readFile("main", "README.md")).toBe("# changed\n");
+    expect(await reopened.readFile(repo.sha, "README.md")).toBe("# fleet\n");
+    expect(await reopened.readFile("main", "nope.yaml")).toBeUndefined();
+    expect(await reopened.readFile("main", "clusters")).toBeUndefined();
+  });
+
+  it("reads many files in one batch and keeps unknown paths undefined", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) files[`clusters/c${i}/app.yaml`] = `rev: ${i}\n`;
+    const repo = fixture(files);
+    const { ws } = workspace();
+    const checkout = await ws.checkout({ url: repo.path });
+    const paths = [...Object.keys(files), "clusters/none/app.yaml"];
+    const read = await checkout.readFiles(repo.sha, paths);
+    expect(read.size).toBe(301);
+    expect(read.get("clusters/c7/app.yaml")).toBe("rev: 7\n");
+    expect(read.get("clusters/c299/app.yaml")).toBe("rev: 299\n");
+    expect(read.get("clusters/none/app.yaml")).toBeUndefined();
+  });
+});
+
+describe("GitWorkspace over HTTP with token auth", () => {
+  it("partial-clones once and fetches the blobs a read needs in one call", async () => {
+    const repo = fixture();
+    const { ws, ledger, cacheDir } = workspace();
+    const checkout = await ws.checkout({ url: repo.httpUrl, token: () => TOKEN });
+    expect(ledger.count({ endpoint: "git clone", status: 200 })).toBe(1);
+    const [dir] = await readdir(cacheDir);
+    expect(dir).toMatch(/^127\.0\.0\.1_\d+_fleet-\d+-[0-9a-f]{10}\.git$/);
+    expect(git(join(cacheDir, dir!), ["config", "remote.origin.promisor"])).toBe("true");
+
+    const read = await checkout.readFiles("main", ["clusters/alpha/app.yaml", "README.md"]);
+    expect(read.get("README.md")).toBe("# fleet\n");
+    expect(ledger.count({ endpoint: "git fetch" })).toBe(1);
+    await checkout.readFiles(repo.sha, ["clusters/alpha/app.yaml", "README.md"]);
+    expect(ledger.count({ endpoint: "git fetch" })).toBe(1);
+  });
+
+  it("commits exactly the given changes once, with the app identity, and pushes them", async () => {
+    const repo = fixture();
+    const { ws, ledger } = workspace();
+    const checkout = await ws.checkout({ url: repo.httpUrl, token: async () => TOKEN });
+    const changes = [{ path: "clusters/alpha/app.yaml", content: "spec:\n  targetRevision: v2\n" }];
+    const result = await checkout.commitAndPush({
+      base: "main",
+      branch: "waves/abc1234/canary",
+      message: "bump canary to abc1234\n\nbody",
+      changes,
+    });
+    expect(result.pushed).toBe(true);
+    const info = commitInfo(repo.path, "refs/heads/waves/abc1234/canary");
+    expect(info.sha).toBe(result.sha);
+    expect(info.parents).toEqual([repo.sha]);
+    expect(info.author).toBe(`${IDENTITY.name} <${IDENTITY.email}>`);
+    expect(info.committer).toBe(`${IDENTITY.name} <${IDENTITY.email}>`);
+    expect(info.message).toBe("bump canary to abc1234\n\nbody");
+    expect(info.changedPaths).toEqual(["clusters/alpha/app.yaml"]);
+    expect(showFile(repo.path, result.sha, "clusters/alpha/app.yaml")).toBe(changes[0]!.content);
+    expect(showFile(repo.path, result.sha, "clusters/beta/app.yaml")).toBe(
+      FILES["clusters/beta/app.yaml"],
+    );
+    expect(git(repo.path, ["rev-parse", "refs/heads/main"])).toBe(repo.sha);
+
+    // A retry of the same promotion adopts the commit instead of pushing a duplicate.
+    const retry = await checkout.commitAndPush({
+      base: repo.sha,
+      branch: "waves/abc1234/canary",
+      message: "bump canary to abc1234\n\nbody",
+      changes,
+    });
+    expect(retry).toEqual({ sha: result.sha, pushed: false });
+    expect(ledger.count({ endpoint: "git push", status: 200 })).toBe(2);
+  });
+
+  it("answers ancestry, fetching a commit it does not have yet", async () => {
+    const repo = fixture();
+    const { ws } = workspace();
+    const checkout = await ws.checkout({ url: repo.httpUrl, token: () => TOKEN });
+    const upstream = commitToBare(repo.path, "main", { "README.md": "# next\n" });
+    expect(await checkout.isAncestor(repo.sha, upstream)).toBe(true);
+    expect(await checkout.isAncestor(upstream, repo.sha)).toBe(false);
+    expect(await checkout.isAncestor(repo.sha, "main")).toBe(true);
+    expect(await checkout.isAncestor("1".repeat(40), repo.sha)).toBe(false);
+  });
+
+  it("serialises concurrent promotions on one repo and runs two repos in parallel", async () => {
+    const one = fixture();
+    const two = fixture();
+    const { ws } = workspace();
+    const [a, b] = await Promise.all([
+      ws.checkout({ url: one.httpUrl, token: () => TOKEN }),
+      ws.checkout({ url: two.httpUrl, token: () => TOKEN }),
+    ]);
+    const waves = ["canary", "wave-1", "wave-2", "wave-3"];
+    const results = await Promise.all([
+      ...waves.map((wave) =>
+        a!.commitAndPush({
+          base: "main",
+          branch: `waves/1234567/${wave}`,
+          message: `bump ${wave}`,
+          changes: [{ path: `clusters/${wave}/app.yaml`, content: `wave: ${wave}\n` }],
+        }),
+      ),
+      b!.commitAndPush({
+        base: "main",
+        branch: "waves/7654321/canary",
+        message: "bump other repo",
+        changes: [{ path: "README.md", content: "# other\n" }],
+      }),
+    ]);
+    expect(results.every((r) => r.pushed)).toBe(true);
+    for (const wave of waves) {
+      const info = commitInfo(one.path, `refs/heads/waves/1234567/${wave}`);
+      expect(info.parents).toEqual([one.sha]);
+      expect(info.changedPaths).toEqual([`clusters/${wave}/app.yaml`]);
+    }
+    expect(commitInfo(two.path, "refs/heads/waves/7654321/canary").changedPaths).toEqual([
+      "README.md",
+    ]);
+  });
+
+  it("refuses a push when the branch moved, and replaces it when forced", async () => {
+    const repo = fixture();
+    const { ws, ledger } = workspace();
+    const checkout = await ws.checkout({ url: repo.httpUrl, token: () => TOKEN });
+    const change = (content: string) => [{ path: "README.md", content }];
+    const first = await checkout.commitAndPush({
+      base: "main",
+      branch: "promo",
+      message: "first",
+      changes: change("one\n"),
+    });
+    const moved = commitToBare(repo.path, "promo", { "other.txt": "someone else\n" });
+
+    const leased = await capture(
+      checkout.commitAndPush({
+        base: "main",
+        branch: "promo",
+        message: "second",
+        changes: change("two\n"),
+        expectedRemoteSha: first.sha,
+      }),
+    );
+    expect(leased).toBeInstanceOf(GitPushRejectedError);
+    expect((leased as Error).message).toContain("promo");
+    const notFastForward = await capture(
+      checkout.commitAndPush({
+        base: "main",
+        branch: "promo",
+        message: "third",
+        changes: change("3\n"),
+      }),
+    );
+    expect(notFastForward).toBeInstanceOf(GitPushRejectedError);
+    expect(git(repo.path, ["rev-parse", "refs/heads/promo"])).toBe(moved);
+    expect(ledger.count({ endpoint: "git push", status: 409 })).toBe(2);
+
+    const forced = await checkout.commitAndPush({
+      base: "main",
+      branch: "promo",
+      message: "forced",
+      changes: change("four\n"),
+      force: true,
+    });
+    expect(git(repo.path, ["rev-parse", "refs/heads/promo"])).toBe(forced.sha);
+    const created = await checkout.commitAndPush({
+      base: "main",
+      branch: "fresh",
+      message: "must not exist yet",
+      changes: change("five\n"),
+      expectedRemoteSha: "",
+    });
+    expect(created.pushed).toBe(true);
+  });
+
+  it("reports a wrong token as GitAuthError without the token", async () => {
+    const repo = fixture();
+    const { ws, ledger } = workspace();
+    const wrong = "ghs_WrongToken9876543210zyxwvuABC";
+    const error = await capture(ws.checkout({ url: repo.httpUrl, token: () => wrong }));
+    expect(error).toBeInstanceOf(GitAuthError);
+    expect((error as Error).message).toContain(repo.httpUrl);
+    expect((error as Error).message).not.toContain(wrong);
+    expect(ledger.count({ endpoint: "git clone", status: 401 })).toBe(1);
+
+    const noToken = await capture(ws.checkout({ url: repo.httpUrl }));
+    expect(noToken).toBeInstanceOf(GitAuthError);
+    // The failed clone left nothing behind; the right token then works.
+    const checkout = await ws.checkout({ url: repo.httpUrl, token: () => TOKEN });
+    expect(await checkout.headOf("main")).toBe(repo.sha);
+  });
+
+  it("reports a closed port as GitUnreachableError", async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, "127.0.0.1", () => {
+        const address = probe.address();
+        probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+      });
+    });
+    const { ws, ledger } = workspace();
+    const error = await capture(
+      ws.checkout({ url: `http://127.0.0.1:${port}/x.git`, token: () => TOKEN }),
+    );
+    expect(error).toBeInstanceOf(GitUnreachableError);
+    expect((error as Error).message).toContain(`127.0.0.1:${port}`);
+    expect(ledger.count({ endpoint: "git clone", status: "error" })).toBe(1);
+  });
+
+  it("refuses credentials in URLs and option-like branch names", async () => {
+    const { ws } = workspace();
+    const inUrl = await capture(
+      ws.checkout({ url: `https://x-access-token:${TOKEN}@github.com/a/b.git` }),
+    );
+    expect((inUrl as Error).message).toContain("must not carry credentials");
+    expect((inUrl as Error).message).not.toContain(TOKEN);
+    const repo = fixture();
+    const checkout = await ws.checkout({ url: repo.httpUrl, token: () => TOKEN });
+    const badBranch = await capture(checkout.fetch("--upload-pack=touch /tmp/pwned"));
+    expect((badBranch as Error).message).toContain("is not a valid git branch name");
+    const badPath = await capture(checkout.readFile("main", "../etc/passwd"));
+    expect((badPath as Error).message).toContain("is not a valid repository file path");
+  });
+
+  it("never writes the token to logs, errors or the cache", async () => {
+    const repo = fixture();
+    const { ws, cacheDir } = workspace();
+    const checkout = await ws.checkout({ url: repo.httpUrl, token: () => TOKEN });
+    await checkout.commitAndPush({
+      base: "main",
+      branch: "scan",
+      message: "scan",
+      changes: [{ path: "README.md", content: "scan\n" }],
+    });
+    const texts = [
+      ...errorsSeen,
+      ...logger.lines.map((line) => `${line.message} ${JSON.stringify(line.fields)}`),
+    ];
+    for (const path of await filesUnder(cacheDir)) texts.push(await readFile(path, "latin1"));
+    expect(logger.lines.length).toBeGreaterThan(0);
+    expect(errorsSeen.length).toBeGreaterThan(0);
+    for (const text of texts) {
+      expect(text).not.toContain(TOKEN);
+      expect(text).not.toContain(ENCODED);
+    }
+  });
+});
+
+describe("GitWorkspace over a file:// URL", () => {
+  it("partial-clones and pushes", async () => {
+    const repo = fixture();
+    const { ws } = workspace();
+    const checkout = await ws.checkout({ url: repo.fileUrl });
+    const result = await checkout.commitAndPush({
+      base: "main",
+      branch: "waves/feedbee/canary",
+      message: "bump",
+      changes: [{ path: "clusters/beta/app.yaml", content: "spec:\n  targetRevision: v3\n" }],
+    });
+    expect(showFile(repo.path, "refs/heads/waves/feedbee/canary", "clusters/beta/app.yaml")).toBe(
+      "spec:\n  targetRevision: v3\n",
+    );
+    expect(await checkout.isAncestor(repo.sha, result.sha)).toBe(true);
+  });
+});
