@@ -2,7 +2,18 @@ import { type Document, isAlias, isMap, isScalar, isSeq, type Node, type Scalar 
 import { formatSteps, type KeyStep } from "./key-path.js";
 
 /** A key path either leads to one scalar, or says in words where it stopped. */
-export type KeyLookup = { found: true; node: Scalar } | { found: false; reason: string };
+export type KeyLookup =
+  | {
+      found: true;
+      node: Scalar;
+      /** Whether the scalar may sit in flow context (`{…}`/`[…]`, or reached through an alias). */
+      inFlow: boolean;
+    }
+  | { found: false; reason: string };
+
+function isFlow(node: unknown): boolean {
+  return (isMap(node) || isSeq(node)) && node.flow === true;
+}
 
 function deref(node: unknown, doc: Document): unknown {
   // An alias stands for the anchored node: the key's value is written there.
@@ -43,15 +54,21 @@ function step(node: unknown, s: KeyStep, at: string): { next: unknown } | { reas
 /** Follows a key path from the document root to the scalar it names. */
 export function resolveKey(doc: Document, steps: readonly KeyStep[]): KeyLookup {
   let node: unknown = doc.contents;
+  let inFlow = false;
   for (let i = 0; i < steps.length; i++) {
     const at = formatSteps(steps.slice(0, i));
-    const result = step(deref(node, doc), steps[i]!, at);
+    // An anchored node may be written anywhere, so after an alias assume the strictest context.
+    inFlow ||= isAlias(node);
+    const current = deref(node, doc);
+    inFlow ||= isFlow(current);
+    const result = step(current, steps[i]!, at);
     if ("reason" in result) return { found: false, reason: result.reason };
     node = result.next;
   }
+  inFlow ||= isAlias(node);
   const target = deref(node, doc) as Node | null | undefined;
   const key = formatSteps(steps);
-  if (isScalar(target)) return { found: true, node: target };
+  if (isScalar(target)) return { found: true, node: target, inFlow };
   if (isMap(target) || isSeq(target)) {
     return { found: false, reason: `'${key}' is a ${isMap(target) ? "map" : "list"}, not a value` };
   }

@@ -6,13 +6,26 @@ import { type Document, isMap, isScalar, isSeq, type Scalar } from "yaml";
 import type { PromotionFile } from "../../config/waves.schema.js";
 import { parseKeyPath } from "./key-path.js";
 import { resolveKey } from "./resolve-key.js";
-import { renderScalar, scalarRange, scalarValue, type TextEdit } from "./scalar-text.js";
+import {
+  isStrTagged,
+  renderScalar,
+  scalarRange,
+  scalarValue,
+  type TextEdit,
+} from "./scalar-text.js";
 
 export interface RevisionSlot {
   /** The revision the slot holds now. */
   current: string;
-  /** The edit that writes `value` into the slot. */
-  edit(value: string): TextEdit;
+  /** The edit that writes `value` into the slot, and the scalar value it must read back as. */
+  edit(value: string): SlotEdit;
+}
+
+export interface SlotEdit extends TextEdit {
+  /** The whole scalar's value after the edit (a URL for kustomize refs). */
+  expected: string;
+  strTagged: boolean;
+  inFlow: boolean;
 }
 
 export type Fail = (detail: string) => never;
@@ -24,12 +37,19 @@ export interface SlotContext {
   fail: Fail;
 }
 
-function scalarSlot(node: Scalar, ctx: SlotContext): RevisionSlot {
+function scalarSlot(node: Scalar, inFlow: boolean, ctx: SlotContext): RevisionSlot {
   const { start, end } = scalarRange(node);
   if (start === end) ctx.fail("the value is empty; pin a revision there first");
   return {
     current: scalarValue(ctx.content, node),
-    edit: (value) => ({ start, end, text: renderScalar(node, value, ctx.fail) }),
+    edit: (value) => ({
+      start,
+      end,
+      text: renderScalar(node, value, ctx.fail),
+      expected: value,
+      strTagged: isStrTagged(node),
+      inFlow,
+    }),
   };
 }
 
@@ -44,7 +64,7 @@ function lookupSlots(keyPath: string, ctx: SlotContext, label: string): Revision
   const reasons: string[] = [];
   for (const doc of ctx.docs) {
     const lookup = resolveKey(doc, steps);
-    if (lookup.found) slots.push(scalarSlot(lookup.node, ctx));
+    if (lookup.found) slots.push(scalarSlot(lookup.node, lookup.inFlow, ctx));
     else reasons.push(lookup.reason);
   }
   if (slots.length === 0) {
@@ -82,7 +102,12 @@ function urlMatches(url: string, rule: PromotionFile, sourceRepo: string | undef
   return slug.test(url);
 }
 
-function refSlot(node: Scalar, url: string, ctx: SlotContext): RevisionSlot | undefined {
+function refSlot(
+  node: Scalar,
+  url: string,
+  inFlow: boolean,
+  ctx: SlotContext,
+): RevisionSlot | undefined {
   const found = REF_PARAM.exec(url);
   if (!found) return undefined;
   const current = found[2]!;
@@ -100,9 +125,11 @@ function refSlot(node: Scalar, url: string, ctx: SlotContext): RevisionSlot | un
       if (at >= 0 && /^[A-Za-z0-9._/+-]*$/.test(value)) {
         const from = at + 5;
         const text = source.slice(0, from) + value + source.slice(from + current.length);
-        return { start, end, text };
+        return { start, end, text, expected: withRef(value), strTagged: isStrTagged(node), inFlow };
       }
-      return { start, end, text: renderScalar(node, withRef(value), ctx.fail) };
+      const expected = withRef(value);
+      const text = renderScalar(node, expected, ctx.fail);
+      return { start, end, text, expected, strTagged: isStrTagged(node), inFlow };
     },
   };
 }
@@ -118,7 +145,7 @@ function refSlots(rule: PromotionFile, ctx: SlotContext): RevisionSlot[] {
       for (const item of list.items) {
         if (!isScalar(item) || typeof item.value !== "string") continue;
         if (!urlMatches(item.value, rule, ctx.sourceRepo)) continue;
-        const slot = refSlot(item, item.value, ctx);
+        const slot = refSlot(item, item.value, list.flow === true, ctx);
         if (slot) slots.push(slot);
       }
     }

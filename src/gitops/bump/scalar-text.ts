@@ -30,16 +30,44 @@ export function scalarValue(content: string, node: Scalar): string {
 const STR_TAG = "tag:yaml.org,2002:str";
 const PLAIN_SAFE = /^[A-Za-z0-9][A-Za-z0-9._/:@+~=?&%-]*$/;
 
-/** Whether a value can be written unquoted, in block and flow context, and still read back as this string. */
-export function isPlainSafe(value: string): boolean {
-  if (!PLAIN_SAFE.test(value)) return false;
+const readBack = new Map<string, boolean>();
+
+/**
+ * Whether scalar source `text` reads back as exactly `expected` as a block value and, when it may
+ * sit in flow context, inside a flow list: so it can neither change type nor break the structure
+ * around it. Memoised: a wave writes the same revision into every file.
+ */
+export function readsBackAs(
+  text: string,
+  expected: string,
+  options: { strTagged?: boolean; inFlow?: boolean } = {},
+): boolean {
+  const { strTagged = false, inFlow = true } = options;
+  const key = `${strTagged ? "!" : "-"}${inFlow ? "f" : "b"}${text}\u0000${expected}`;
+  const known = readBack.get(key);
+  if (known !== undefined) return known;
+  const source = strTagged ? `!!str ${text}` : text;
+  let ok: boolean;
   try {
-    const block = parse(`k: ${value}\n`) as { k?: unknown };
-    const flow = parse(`[${value}]\n`) as unknown[];
-    return block.k === value && Array.isArray(flow) && flow.length === 1 && flow[0] === value;
+    const block = parse(`k: ${source}\n`) as { k?: unknown } | null;
+    const flow = inFlow ? (parse(`[${source}]\n`) as unknown) : [expected];
+    ok = block?.k === expected && Array.isArray(flow) && flow.length === 1 && flow[0] === expected;
   } catch {
-    return false;
+    ok = false;
   }
+  if (readBack.size >= 10_000) readBack.clear();
+  readBack.set(key, ok);
+  return ok;
+}
+
+/** Whether a value can be written unquoted, in any context, and still read back as this string. */
+export function isPlainSafe(value: string): boolean {
+  return PLAIN_SAFE.test(value) && readsBackAs(value, value);
+}
+
+/** Whether the scalar carries an explicit `!!str` tag. */
+export function isStrTagged(node: Scalar): boolean {
+  return node.tag === STR_TAG;
 }
 
 /** Writes `value` in the scalar's style; a plain scalar that would change type gets double quotes. */

@@ -282,6 +282,16 @@ describe("kustomize-ref matching", () => {
     );
   });
 
+  it("keeps a plain block URL with a comma plain (it is only unsafe in flow context)", () => {
+    const content = "resources:\n  - https://github.com/acme/r//a,b?ref=v1\n";
+    const result = bumpContent(content, refRule, "v2", {
+      cluster: "c",
+      path: "p",
+      sourceRepo: "acme/r",
+    });
+    expect(result.content).toBe("resources:\n  - https://github.com/acme/r//a,b?ref=v2\n");
+  });
+
   it("quotes a plain URL when the new ref needs it, and still reads it back", () => {
     const content = "resources:\n  - https://github.com/acme/r//a?ref=v1\n";
     const result = bumpContent(content, refRule, "v1,2", {
