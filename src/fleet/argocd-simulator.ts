@@ -137,7 +137,10 @@ export function syncedStatus(
               sim.operationMessage ??
               (running ? "waiting for healthy state" : "successfully synced (all tasks run)"),
             startedAt: started,
-            ...(running ? {} : { finishedAt: at, syncResult: { ...revs, ...sources } }),
+            // Argo CD always serialises syncResult.revision (empty for multi-source apps).
+            ...(running
+              ? {}
+              : { finishedAt: at, syncResult: { revision: "", ...revs, ...sources } }),
           },
         }),
     reconciledAt: (sim.reconciledAt ?? sim.at).toISOString(),

@@ -24,13 +24,7 @@ import {
   type TreeOutcome,
 } from "./cluster-verdicts.js";
 import type { Finding } from "./finding.js";
-import {
-  ClusterIndex,
-  errorText,
-  type OkTarget,
-  selectApps,
-  takeSnapshot,
-} from "./instance-snapshot.js";
+import { errorText, type OkTarget, selectApps, takeSnapshot } from "./instance-snapshot.js";
 import { mapLimit } from "./map-limit.js";
 import { createRevisionMatcher } from "./revision-match.js";
 
@@ -122,9 +116,8 @@ export function createArgoCdProbe(options: ArgoCdProbeOptions): HealthProbe {
       if (!target.ok) return { target, unknown: target.reason, apps: [] };
       const snapshot = snapshots.get(target.instance.name)!;
       if (!snapshot.ok) return { target, unknown: snapshot.reason, apps: [] };
-      const index = new ClusterIndex(snapshot.clusters);
-      const apps = selectApps(snapshot.apps, target, index);
-      const failed = index.failedConnection(target, apps);
+      const apps = selectApps(snapshot.apps, target, snapshot.clusters);
+      const failed = snapshot.clusters.failedConnection(target, apps);
       return failed ? { target, unknown: failed, apps } : { target, apps };
     });
   }

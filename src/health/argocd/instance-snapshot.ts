@@ -13,7 +13,7 @@ import { matchesSelector, unionSelector } from "./label-selector.js";
 export type OkTarget = Extract<ClusterTarget, { ok: true }>;
 
 export type InstanceSnapshot =
-  | { ok: true; apps: Application[]; clusters?: ArgoCluster[] }
+  | { ok: true; apps: AppIndex; clusters: ClusterIndex }
   | { ok: false; reason: string };
 
 export function errorText(error: unknown): string {
@@ -42,9 +42,9 @@ export async function takeSnapshot(
       { argocd: client.baseUrl, error: errorText(clusters.reason) },
       "Argo CD cluster list unavailable; connection states not checked",
     );
-    return { ok: true, apps: apps.value };
+    return { ok: true, apps: new AppIndex(apps.value), clusters: new ClusterIndex() };
   }
-  return { ok: true, apps: apps.value, clusters: clusters.value };
+  return { ok: true, apps: new AppIndex(apps.value), clusters: new ClusterIndex(clusters.value) };
 }
 
 function connection(cluster: ArgoCluster) {
@@ -115,17 +115,82 @@ function destinationMatches(
   return nameOk && serverOk;
 }
 
+/**
+ * The instance's applications indexed by label value and destination, so picking each cluster's
+ * apps out of one big list costs what the cluster has, not what the fleet has.
+ */
+export class AppIndex {
+  private readonly byLabel = new Map<string, Map<string, Application[]>>();
+  private readonly byDestName = new Map<string, Application[]>();
+  private readonly byDestServer = new Map<string, Application[]>();
+
+  constructor(readonly apps: readonly Application[]) {
+    for (const app of apps) {
+      const dest = app.spec?.destination;
+      if (dest?.name) push(this.byDestName, dest.name, app);
+      if (dest?.server) push(this.byDestServer, dest.server, app);
+    }
+  }
+
+  withLabel(key: string, value: string): readonly Application[] {
+    let values = this.byLabel.get(key);
+    if (!values) {
+      values = new Map();
+      for (const app of this.apps) {
+        const labels = app.metadata.labels;
+        if (labels && Object.hasOwn(labels, key)) push(values, labels[key]!, app);
+      }
+      this.byLabel.set(key, values);
+    }
+    return values.get(value) ?? [];
+  }
+
+  withDestination(name: string | undefined, server: string | undefined): Application[] {
+    return [
+      ...(name ? (this.byDestName.get(name) ?? []) : []),
+      ...(server ? (this.byDestServer.get(server) ?? []) : []),
+    ];
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function candidates(
+  index: AppIndex,
+  target: OkTarget,
+  clusters: ClusterIndex,
+): readonly Application[] {
+  const match = target.match;
+  if (match.kind === "destination") {
+    const found = [
+      ...index.withDestination(match.name, match.name ? clusters.serverOf(match.name) : undefined),
+      ...index.withDestination(
+        match.server ? clusters.nameOf(match.server) : undefined,
+        match.server,
+      ),
+    ];
+    return [...new Set(found)];
+  }
+  const narrowing = match.requirements.find((req) => req.op === "in");
+  if (narrowing?.op !== "in") return index.apps;
+  return [...new Set(narrowing.values.flatMap((value) => index.withLabel(narrowing.key, value)))];
+}
+
 /** The cluster's applications, sorted by name so reasons are stable. */
 export function selectApps(
-  apps: readonly Application[],
+  index: AppIndex,
   target: OkTarget,
-  index: ClusterIndex,
+  clusters: ClusterIndex,
 ): Application[] {
   const match = target.match;
-  const picked = apps.filter((app) =>
+  const picked = candidates(index, target, clusters).filter((app) =>
     match.kind === "selector"
       ? matchesSelector(match.requirements, app.metadata.labels)
-      : destinationMatches(app, match, index),
+      : destinationMatches(app, match, clusters),
   );
   return picked.sort((a, b) =>
     `${a.metadata.namespace ?? ""}/${a.metadata.name}`.localeCompare(

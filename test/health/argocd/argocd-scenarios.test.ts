@@ -22,6 +22,7 @@ import {
   SYNCED_AT,
   singleInstance,
   TOKEN,
+  validated,
 } from "./probe-harness.js";
 
 type Expected = [check: string, cluster: string, status: string, reason: string];
@@ -49,6 +50,7 @@ function deploy(
 ) {
   fake.upsertApp(app);
   fake.syncApp(name, { revision: PINNED, health: "Healthy", at: SYNCED_AT, ...sim });
+  validated(fake.getApp(name)!);
 }
 
 const MULTI_SOURCES = (ours: string) => ({
