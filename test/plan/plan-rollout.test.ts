@@ -362,3 +362,82 @@ describe("planRollout errors", () => {
     );
   });
 });
+
+const DESIGN_FULL = `
+source:
+  branch: main
+  paths: ["base/**"]
+promotion:
+  files:
+    - path: clusters/{cluster}/kustomization.yaml
+      kind: kustomize-ref
+    - path: clusters/{cluster}/app.yaml
+      kind: yaml
+      key: spec.source.targetRevision
+argocd:
+  url: https://argocd.example.com
+  tokenEnv: ARGOCD_TOKEN
+  appSelector: "cluster={cluster}"
+prometheus:
+  url: http://prometheus.monitoring:9090
+  tokenEnv: PROMETHEUS_TOKEN
+clusters:
+  canary-cluster: { labels: { env: canary } }
+  dev-cluster-1: { labels: { env: dev } }
+  dev-cluster-2: { labels: { env: dev }, argocd: { appSelector: "team=dev,cluster={cluster}" } }
+healthChecks:
+  error-rate:
+    type: prometheus
+    query: sum(rate(http_requests_total{cluster="{cluster}",code=~"5.."}[5m])) / sum(rate(http_requests_total{cluster="{cluster}"}[5m]))
+    condition: "< 0.01"
+    onNoData: fail
+defaults:
+  healthChecks: [argocd-sync, pod-health]
+  progressDeadline: 15m
+waves:
+  - name: canary
+    clusters: [canary-cluster]
+    waitTime: 30m
+    healthChecks: [argocd-sync, pod-health, error-rate]
+  - name: wave-1
+    selector: { env: dev }
+    waitTime: 1h
+  - name: wave-2
+    clusters: [staging-cluster-1]
+    waitTime: 2h
+    requireApproval: true
+    approvers: { users: [alice], teams: [acme/platform-leads] }
+    allowSelfApproval: false
+onNewChange: supersede
+rollback:
+  autoMerge: true
+`;
+
+describe("planRollout on DESIGN's full configuration", () => {
+  it("plans three waves with two files per cluster and the custom check on the canary", () => {
+    const plan = planRollout(config(DESIGN_FULL), { revision: REV, changedPaths: ["base/a.yaml"] });
+    expect(clustersOf(plan)).toEqual({
+      canary: ["canary-cluster"],
+      "wave-1": ["dev-cluster-1", "dev-cluster-2"],
+      "wave-2": ["staging-cluster-1"],
+    });
+    expect(plan.waves[1]!.files.map((file) => file.path)).toEqual([
+      "clusters/dev-cluster-1/kustomization.yaml",
+      "clusters/dev-cluster-1/app.yaml",
+      "clusters/dev-cluster-2/kustomization.yaml",
+      "clusters/dev-cluster-2/app.yaml",
+    ]);
+    expect(plan.waves.map((wave) => wave.checks.map((check) => check.spec.type))).toEqual([
+      ["argocd-sync", "pod-health", "prometheus"],
+      ["argocd-sync", "pod-health"],
+      ["argocd-sync", "pod-health"],
+    ]);
+    expect(plan.waves[2]).toMatchObject({
+      requireApproval: true,
+      approvers: { users: ["alice"], teams: ["acme/platform-leads"] },
+      allowSelfApproval: false,
+      waitTimeMs: 7_200_000,
+      progressDeadlineMs: 900_000,
+    });
+  });
+});
