@@ -87,7 +87,8 @@ function imageSlots(rule: PromotionFile, ctx: SlotContext): RevisionSlot[] {
   return lookupSlots(`images[name=${image}].${field}`, ctx, `image '${image}' ${field}`);
 }
 
-const REF_PARAM = /([?&])ref=([^&#\s]*)/;
+// Kustomize takes the git ref as `ref=` or, in older URLs, `version=`.
+const REF_PARAM = /([?&])(ref|version)=([^&#\s]*)/;
 const REMOTE_LISTS = ["resources", "components", "bases"];
 
 function escapeRegExp(text: string): string {
@@ -110,20 +111,21 @@ function refSlot(
 ): RevisionSlot | undefined {
   const found = REF_PARAM.exec(url);
   if (!found) return undefined;
-  const current = found[2]!;
+  const param = `${found[1]}${found[2]}=`;
+  const current = found[3]!;
   const { start, end } = scalarRange(node);
   const withRef = (value: string) =>
-    url.slice(0, found.index) +
-    `${found[1]}ref=${value}` +
-    url.slice(found.index + found[0].length);
+    url.slice(0, found.index) + `${param}${value}` + url.slice(found.index + found[0].length);
   return {
     current,
     edit(value) {
       // Prefer touching only the ref's characters; fall back to rewriting the whole URL scalar.
       const source = ctx.content.slice(start, end);
-      const at = source.search(new RegExp(`[?&]ref=${escapeRegExp(current)}(?![^&#\\s'"])`));
+      const at = source.search(
+        new RegExp(`[?&]${found[2]}=${escapeRegExp(current)}(?![^&#\\s'"])`),
+      );
       if (at >= 0 && /^[A-Za-z0-9._/+-]*$/.test(value)) {
-        const from = at + 5;
+        const from = at + param.length;
         const text = source.slice(0, from) + value + source.slice(from + current.length);
         return { start, end, text, expected: withRef(value), strTagged: isStrTagged(node), inFlow };
       }

@@ -282,6 +282,21 @@ describe("kustomize-ref matching", () => {
     );
   });
 
+  it("bumps the older ?version= parameter as well", () => {
+    const content = "resources:\n  - github.com/acme/r/base?timeout=90s&version=v1 # old style\n";
+    const result = bumpContent(content, refRule, "abc1234", {
+      cluster: "c",
+      path: "p",
+      sourceRepo: "acme/r",
+    });
+    expect(result).toEqual({
+      content: "resources:\n  - github.com/acme/r/base?timeout=90s&version=abc1234 # old style\n",
+      previous: "v1",
+      next: "abc1234",
+      changed: true,
+    });
+  });
+
   it("keeps a plain block URL with a comma plain (it is only unsafe in flow context)", () => {
     const content = "resources:\n  - https://github.com/acme/r//a,b?ref=v1\n";
     const result = bumpContent(content, refRule, "v2", {
