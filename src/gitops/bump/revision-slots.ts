@@ -114,8 +114,9 @@ function refSlot(
   const param = `${found[1]}${found[2]}=`;
   const current = found[3]!;
   const { start, end } = scalarRange(node);
-  const withRef = (value: string) =>
-    url.slice(0, found.index) + `${param}${value}` + url.slice(found.index + found[0].length);
+  const before = url.slice(0, found.index);
+  const after = url.slice(found.index + found[0].length);
+  const withRef = (value: string) => `${before}${param}${value}${after}`;
   return {
     current,
     edit(value) {
