@@ -11,6 +11,9 @@ export interface Delivery {
   action?: string;
   status: number | "error";
   attempt: number;
+  /** When the POST started and when the app answered (epoch ms). */
+  sentAt: number;
+  answeredAt: number;
 }
 
 export class WebhookSender {
@@ -37,6 +40,7 @@ export class WebhookSender {
     this.queue = this.queue.then(async () => {
       for (let attempt = 1; attempt <= attempts; attempt++) {
         let status: number | "error" = "error";
+        const sentAt = Date.now();
         try {
           const response = await fetch(url, {
             method: "POST",
@@ -55,7 +59,15 @@ export class WebhookSender {
         } catch {
           status = "error";
         }
-        this.deliveries.push({ id, event, ...(action ? { action } : {}), status, attempt });
+        this.deliveries.push({
+          id,
+          event,
+          ...(action ? { action } : {}),
+          status,
+          attempt,
+          sentAt,
+          answeredAt: Date.now(),
+        });
       }
       this.pending -= 1;
     });
