@@ -6,7 +6,15 @@ import { suggest } from "./suggest.js";
 type ZodIssue = z.core.$ZodIssue;
 
 /** Fields whose values are never repeated in an error: they may hold a secret. */
-const SECRET_FIELDS = new Set(["token", "tokenEnv", "url", "destinationServer", "query"]);
+const SECRET_FIELDS = new Set([
+  "token",
+  "tokenEnv",
+  "url",
+  "destinationServer",
+  "query",
+  "argocd",
+  "prometheus",
+]);
 
 function valueAt(data: unknown, path: ConfigPath): unknown {
   let node = data;
@@ -52,11 +60,28 @@ function quoted(value: string): string {
   return `'${redact(short)}'`;
 }
 
+function isSecretField(path: ConfigPath): boolean {
+  return SECRET_FIELDS.has(String(path[path.length - 1]));
+}
+
+/** `text ('yes')` for short strings that are safe to repeat. */
+function received(path: ConfigPath, value: unknown): string {
+  if (typeof value === "string" && !isSecretField(path) && value.length <= 60) {
+    return `text (${quoted(value)})`;
+  }
+  return describeValue(value);
+}
+
+/** Extra advice for fields whose shape is easy to get wrong. */
+const HINTS: Record<string, string> = {
+  condition: 'write a comparison in quotes such as "< 0.01", or a range such as { min: 0, max: 5 }',
+};
+
 /** `waitTime '1 hour'` when the value is safe to repeat, else `waitTime`. */
 function subject(path: ConfigPath, data: unknown): string {
   const name = fieldName(path);
   const value = valueAt(data, path);
-  if (typeof value === "string" && !SECRET_FIELDS.has(String(path[path.length - 1]))) {
+  if (typeof value === "string" && !isSecretField(path)) {
     return `${name} ${quoted(value)}`;
   }
   return name;
@@ -112,7 +137,7 @@ function translateIssue(issue: ZodIssue, data: unknown): ConfigIssue[] {
       const expected = EXPECTED[issue.expected] ?? issue.expected;
       if (value === null)
         return [{ path, message: `${name} has no value: it must be ${expected}` }];
-      return [{ path, message: `${name} must be ${expected}, not ${describeValue(value)}` }];
+      return [{ path, message: `${name} must be ${expected}, not ${received(path, value)}` }];
     }
     case "too_small":
       return [{ path, message: sizeMessage(issue, false, name) }];
@@ -147,6 +172,19 @@ function translateIssue(issue: ZodIssue, data: unknown): ConfigIssue[] {
           return [{ path, message: `${name} is required: one of ${allowed}` }];
         }
         return [{ path, message: `${subject(path, data)} must be one of ${allowed}` }];
+      }
+      const rootTypes = issue.errors.map((branch) =>
+        branch.find((inner) => inner.path.length === 0 && inner.code === "invalid_type"),
+      );
+      if (rootTypes.length > 0 && rootTypes.every(Boolean)) {
+        const value = valueAt(data, path);
+        const kinds = rootTypes.map((inner) => {
+          const expected = inner && "expected" in inner ? String(inner.expected) : "";
+          return EXPECTED[expected] ?? expected;
+        });
+        const hint = HINTS[String(path[path.length - 1])];
+        const message = `${name} must be ${[...new Set(kinds)].join(" or ")}, not ${received(path, value)}`;
+        return [{ path, message: hint ? `${message}: ${hint}` : message }];
       }
       const branch = bestBranch(issue.errors);
       if (branch.length === 0) return [{ path, message: `${name} is not valid here` }];

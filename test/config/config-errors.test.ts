@@ -266,6 +266,42 @@ const CASES: ErrorCase[] = [
     ],
   },
   {
+    name: "values of the wrong type say what was written and how to fix it",
+    yaml: [
+      "prometheus: { url: http://p:9090 }",
+      "healthChecks:",
+      "  errors:",
+      "    type: prometheus",
+      "    query: 'x{cluster=\"{cluster}\"}'",
+      "    condition: 0.01",
+      "    failureLimit: 1.5",
+      ...waves("  - name: w1", "    clusters: [a]", "    requireApproval: yes"),
+    ],
+    errors: [
+      {
+        line: 6,
+        column: 16,
+        path: "healthChecks.errors.condition",
+        says: [
+          "condition must be text or a mapping, not 0.01 (a number)",
+          'in quotes such as "< 0.01"',
+        ],
+      },
+      {
+        line: 7,
+        column: 19,
+        path: "healthChecks.errors.failureLimit",
+        says: ["failureLimit must be a whole number, not 1.5 (a number)"],
+      },
+      {
+        line: 11,
+        column: 22,
+        path: "waves[0].requireApproval",
+        says: ["requireApproval must be true or false, not text ('yes')"],
+      },
+    ],
+  },
+  {
     name: "no waves at all",
     yaml: ["clusters: {}"],
     errors: [{ line: 1, column: 1, path: "waves", says: ["waves is required but missing"] }],
