@@ -47,6 +47,7 @@ export interface FakeArgoCd {
   removeApp(name: string): void;
   getApp(name: string): Application | undefined;
   setTree(appName: string, tree: ApplicationTree): void;
+  getTree(appName: string): ApplicationTree | undefined;
   /** Adds or updates a cluster by server URL; `name` defaults to the server. */
   setCluster(
     server: string,
@@ -206,6 +207,9 @@ export async function startFakeArgoCd(options: FakeArgoCdOptions = {}): Promise<
     },
     setTree(appName, tree) {
       trees.set(appName, tree);
+    },
+    getTree(appName) {
+      return trees.get(appName);
     },
     setCluster(server, status, details = {}) {
       const state = {

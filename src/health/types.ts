@@ -23,7 +23,11 @@ export interface GateClock {
   greenSince?: string;
   /** Consecutive failing evaluations per `check/cluster` key (for failureLimit). */
   failures: Record<string, number>;
-  /** Restart counts per pod seen at the wave's merge (`cluster/app/namespace/pod`), for maxRestarts. */
+  /**
+   * Restart counts per pod seen at the wave's merge (`cluster/app/namespace/pod`), for
+   * maxRestarts. A `cluster/*` key marks a cluster whose baseline is complete: its pods missing
+   * from the map had no restarts (so zeros are not stored, keeping the clock small).
+   */
   restartBaseline?: Record<string, number>;
   /** Last evaluation time per check (for a check's `interval`). */
   lastRun?: Record<string, string>;

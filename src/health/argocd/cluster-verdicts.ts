@@ -40,17 +40,30 @@ export interface PodInputs {
   mergedAt?: Date;
 }
 
+/**
+ * Marks a cluster whose restart baseline is complete: every pod of every app was read once. Pods
+ * with zero restarts are then left out of the baseline, which keeps the clock (stored in a check
+ * run, 65,535 characters at most) small for big waves.
+ */
+export function baselineMarker(cluster: string): string {
+  return `${cluster}/*`;
+}
+
 export function podHealthFinding(
   cluster: ClusterApps,
   inputs: PodInputs,
 ): { finding: Finding; newBaseline: Record<string, number> } {
-  const newBaseline: Record<string, number> = {};
+  const firstSeen: Record<string, number> = {};
   const findings: Finding[] = [];
+  const marker = baselineMarker(cluster.target.cluster);
+  const baselineComplete = inputs.baseline[marker] !== undefined;
   let pods = 0;
+  let allRead = true;
   for (const app of cluster.apps) {
     const tree = cluster.treeOf(app);
     const url = cluster.link(app);
     if (!tree?.ok) {
+      allRead = false;
       const why = tree?.reason ?? "not fetched";
       findings.push({
         status: "unknown",
@@ -64,11 +77,20 @@ export function podHealthFinding(
       appName: app.metadata.name,
       maxRestarts: inputs.maxRestarts,
       baseline: inputs.baseline,
+      baselineComplete,
       ...(inputs.mergedAt ? { mergedAt: inputs.mergedAt } : {}),
     });
-    Object.assign(newBaseline, judged.newBaseline);
+    Object.assign(firstSeen, judged.newBaseline);
     pods += judged.pods;
     findings.push({ ...judged.finding, url });
+  }
+  const newBaseline: Record<string, number> = {};
+  if (!baselineComplete && allRead) {
+    newBaseline[marker] = 0;
+    for (const [key, restarts] of Object.entries(firstSeen))
+      if (restarts > 0) newBaseline[key] = restarts;
+  } else {
+    Object.assign(newBaseline, firstSeen);
   }
   const worst = worstFinding(findings);
   if (worst && worst.status !== "pass") return { finding: worst, newBaseline };

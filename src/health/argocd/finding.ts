@@ -1,3 +1,4 @@
+import { safeUserText } from "../../util/redact.js";
 import type { Verdict } from "../types.js";
 
 /** One app's (or pod's) answer, before they are combined per cluster. */
@@ -34,9 +35,12 @@ export function worstFinding(findings: readonly Finding[]): Finding | undefined 
   return { ...worst, reason: `${worst.reason} (+${ties} more ${word})` };
 }
 
-/** Squeezes an Argo CD message into one short line. */
+/**
+ * Squeezes an Argo CD message into one short line that is safe to show: no credentials (repo
+ * URLs in ComparisonErrors can carry them), no @mentions.
+ */
 export function oneLine(text: string | undefined, max = 160): string {
-  const flat = (text ?? "").replace(/\s+/g, " ").trim();
+  const flat = safeUserText((text ?? "").replace(/\s+/g, " ").trim());
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

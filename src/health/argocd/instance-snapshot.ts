@@ -8,6 +8,7 @@ import { redact } from "../../util/redact.js";
 import type { ArgoCdClient } from "./argocd-client.js";
 import type { Application, ArgoCluster } from "./argocd-types.js";
 import type { AppMatch, ClusterTarget } from "./cluster-targets.js";
+import { oneLine } from "./finding.js";
 import { matchesSelector, unionSelector } from "./label-selector.js";
 
 export type OkTarget = Extract<ClusterTarget, { ok: true }>;
@@ -88,9 +89,7 @@ export class ClusterIndex {
     for (const cluster of seen) {
       const state = connection(cluster);
       if (state?.status === "Failed") {
-        const message = state.message
-          ? `: ${redact(state.message.replace(/\s+/g, " ").trim())}`
-          : "";
+        const message = state.message ? `: ${oneLine(state.message)}` : "";
         return `Argo CD cannot reach cluster ${cluster.name ?? cluster.server}${message}`;
       }
     }

@@ -33,12 +33,14 @@ export interface PodJudgeOptions {
   baseline: Readonly<Record<string, number>>;
   /** When the wave merged; pods created after it start from zero restarts. */
   mergedAt?: Date;
+  /** The cluster's baseline was taken: a pod missing from it starts from zero restarts. */
+  baselineComplete?: boolean;
 }
 
 export interface PodJudgement {
   finding: Finding;
   pods: number;
-  /** Baselines first seen in this evaluation (pre-existing pods), to store in the clock. */
+  /** Pre-existing pods first seen in this evaluation, with their restart counts (zeros too). */
   newBaseline: Record<string, number>;
   /** A short detail for a Degraded app's argocd-sync reason, e.g. "CrashLoopBackOff, 6 restarts". */
   degradedDetail?: string;
@@ -64,7 +66,7 @@ export function judgePods(tree: ApplicationTree, options: PodJudgeOptions): PodJ
 
   for (const pod of pods) {
     const info = infoOf(pod);
-    const statusReason = info.get("Status Reason") ?? "";
+    const statusReason = oneLine(info.get("Status Reason"), 60);
     if (FINISHED_REASONS.has(statusReason)) continue;
     live++;
     const podName = pod.name ?? "?";
@@ -75,7 +77,10 @@ export function judgePods(tree: ApplicationTree, options: PodJudgeOptions): PodJ
     if (base === undefined) {
       const created = pod.createdAt ? Date.parse(pod.createdAt) : Number.NaN;
       const merged = options.mergedAt?.getTime() ?? Number.NaN;
-      if (Number.isFinite(created) && Number.isFinite(merged) && created > merged) {
+      const newer = Number.isFinite(created) && Number.isFinite(merged) && created > merged;
+      if (newer || options.baselineComplete) {
+        // Created after the merge, or absent when the cluster's baseline was taken (so it had
+        // no restarts then, or did not exist yet).
         base = 0;
       } else {
         base = restarts;

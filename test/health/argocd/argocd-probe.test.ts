@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeArgoCd, startFakeArgoCd } from "../../../src/fleet/argocd-server.js";
 import { createArgoCdProbe } from "../../../src/health/argocd/argocd-probe.js";
+import type { ResourceNode } from "../../../src/health/argocd/argocd-types.js";
 import type { ProbeContext } from "../../../src/health/types.js";
 import { capturingLogger } from "../../../src/util/logger.js";
 import { CallLedger } from "../../../src/util/outward-calls.js";
@@ -30,6 +31,15 @@ const CLUSTERS = "GET /api/v1/clusters";
 function deploy(fake: FakeArgoCd, name: string, cluster: string, revision = PINNED) {
   fake.upsertApp(labelledApp(name, cluster));
   fake.syncApp(name, { revision, health: "Healthy", at: SYNCED_AT, pods: 2 });
+}
+
+function treeOf(fake: FakeArgoCd) {
+  return fake.getTree("api")?.nodes ?? [];
+}
+
+function setRestarts(node: ResourceNode, restarts: number) {
+  node.info = (node.info ?? []).filter((i) => i.name !== "Restart Count");
+  if (restarts > 0) node.info.push({ name: "Restart Count", value: String(restarts) });
 }
 
 describe("createArgoCdProbe", () => {
@@ -149,32 +159,60 @@ describe("createArgoCdProbe", () => {
   it("records restart baselines of pre-existing pods once, then counts growth from them", async () => {
     a.upsertApp(labelledApp("api", "c1"));
     const before = new Date("2026-01-01T09:00:00Z");
-    a.syncApp("api", {
+    const sim = {
       revision: PINNED,
-      health: "Healthy",
+      health: "Healthy" as const,
       at: SYNCED_AT,
-      restarts: 2,
       podCreatedAt: before,
-    });
+      pods: 2,
+    };
+    a.syncApp("api", { ...sim, restarts: 2 });
+    // The second pod has no restarts (Argo CD then leaves "Restart Count" out).
+    const tree = (restartsA: number, restartsB: number) => {
+      const nodes = structuredClone(treeOf(a));
+      setRestarts(nodes[2]!, restartsA);
+      setRestarts(nodes[3]!, restartsB);
+      a.setTree("api", { nodes });
+    };
+    tree(2, 0);
     const cfg = config(singleInstance(a), ["c1"]);
     const first = await runProbe(cfg, ["c1"], [podCheck()]);
     expect(first.results.map((r) => [r.status, r.reason])).toEqual([
-      ["pass", "1 pod ready in 1 app"],
+      ["pass", "2 pods ready in 1 app"],
     ]);
-    expect(first.clockPatch).toEqual({ restartBaseline: { "c1/api/api/api-3f2c1d0e9-a0": 2 } });
-
-    a.syncApp("api", {
-      revision: PINNED,
-      health: "Healthy",
-      at: SYNCED_AT,
-      restarts: 3,
-      podCreatedAt: before,
+    // Zero counts are implied by the cluster's marker, which keeps the stored clock small.
+    expect(first.clockPatch).toEqual({
+      restartBaseline: { "c1/*": 0, "c1/api/api/api-3f2c1d0e9-a0": 2 },
     });
+
+    tree(2, 1);
     const second = await runProbe(cfg, ["c1"], [podCheck()], { clock: first.clockPatch! });
     expect(second.results.map((r) => [r.status, r.reason])).toEqual([
-      ["fail", "api: pod api-3f2c1d0e9-a0 restarted 1 time since the wave merged (max 0)"],
+      ["fail", "api: pod api-3f2c1d0e9-b1 restarted 1 time since the wave merged (max 0)"],
     ]);
     expect(second.clockPatch).toBeUndefined();
+
+    tree(3, 0);
+    const third = await runProbe(cfg, ["c1"], [podCheck()], { clock: first.clockPatch! });
+    expect(third.results.map((r) => r.reason)).toEqual([
+      "api: pod api-3f2c1d0e9-a0 restarted 1 time since the wave merged (max 0)",
+    ]);
+  });
+
+  it("keeps every first-seen count, zeros too, while some tree of the cluster could not be read", async () => {
+    const before = new Date("2026-01-01T09:00:00Z");
+    for (const name of ["api", "web"]) {
+      a.upsertApp(labelledApp(name, "c1"));
+      a.syncApp(name, { revision: PINNED, health: "Healthy", at: SYNCED_AT, podCreatedAt: before });
+    }
+    a.failNext({ path: "/api/v1/applications/web/resource-tree", status: 500, times: 3 });
+    const { results, clockPatch } = await runProbe(
+      config(singleInstance(a), ["c1"]),
+      ["c1"],
+      [podCheck()],
+    );
+    expect(results.map((r) => r.status)).toEqual(["unknown"]);
+    expect(clockPatch).toEqual({ restartBaseline: { "c1/api/api/api-3f2c1d0e9-a0": 0 } });
   });
 
   it("links every app result to the app in the Argo CD UI (or a custom link)", async () => {

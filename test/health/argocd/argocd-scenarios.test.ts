@@ -219,6 +219,27 @@ const rows: Row[] = [
     ],
   },
   {
+    name: "an Argo CD message with credentials and a mention is made safe",
+    setup: (a) =>
+      deploy(a, "api", {
+        conditions: [
+          {
+            type: "ComparisonError",
+            message:
+              "failed to fetch https://bot:ghp_abcdefghijklmnopqrstuvwxyz012345@github.com/acme/gitops.git, ask @alice",
+          },
+        ],
+      }),
+    expect: [
+      [
+        "argocd-sync",
+        "c1",
+        "fail",
+        "api: ComparisonError — failed to fetch https://***@\u200dgithub.com/acme/gitops.git, ask @\u200dalice",
+      ],
+    ],
+  },
+  {
     name: "InvalidSpecError",
     setup: (a) =>
       deploy(a, "api", {
