@@ -41,6 +41,9 @@ function syntaxMessage(error: YAMLError, text: string): string {
     const key = (/^("[^"]*"|'[^']*'|[^:#]*?)\s*:(\s|$)/.exec(rest)?.[1] ?? rest).trim();
     return `key '${key}' appears twice in the same mapping: keep one`;
   }
+  if (/call stack/i.test(error.message)) {
+    return "the file nests lists or mappings too deeply to read: a waves configuration needs only a few levels";
+  }
   if (error.code === "MULTIPLE_DOCS") {
     return "the file holds several YAML documents (---): the configuration must be one document";
   }
@@ -71,12 +74,16 @@ export function loadConfig(
     return fail(file, START, `the file cannot be parsed as YAML: ${(error as Error).message}`);
   }
   if (doc.errors.length > 0) {
-    const errors = doc.errors.slice(0, MAX_SYNTAX_ERRORS).map((error) => ({
-      file,
-      ...spanOf(lineCounter, error.pos[0], error.pos[1]),
-      path: "",
-      message: syntaxMessage(error, text),
-    }));
+    const errors: ConfigError[] = [];
+    const seen = new Set<string>();
+    for (const error of doc.errors) {
+      const message = syntaxMessage(error, text);
+      // A stack overflow repeats once per level: say it once.
+      if (seen.has(message) && /too deeply/.test(message)) continue;
+      seen.add(message);
+      errors.push({ file, ...spanOf(lineCounter, error.pos[0], error.pos[1]), path: "", message });
+      if (errors.length === MAX_SYNTAX_ERRORS) break;
+    }
     return { ok: false, errors: sortConfigErrors(errors) };
   }
   const contents = doc.contents;

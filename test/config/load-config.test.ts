@@ -180,6 +180,16 @@ describe("loadConfig: files that are not a configuration", () => {
     expect(errors[0]?.message).toContain("alias bomb");
   });
 
+  it("refuses absurd nesting with one clear error instead of crashing", () => {
+    const text = `waves: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`;
+    const errors = errorsOf(loadConfig(text));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.line).toBe(1);
+    expect(errors[0]?.message).toBe(
+      "the file nests lists or mappings too deeply to read: a waves configuration needs only a few levels",
+    );
+  });
+
   it("allows a few aliases and merge keys", () => {
     const text = [
       "x-slow: &slow { waitTime: 2h, requireApproval: true }",
