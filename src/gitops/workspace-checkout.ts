@@ -13,8 +13,8 @@ import type { RepoGit } from "./workspace-git.js";
 
 const TRACKING = "refs/remotes/origin/";
 const BUILD_REF = "refs/waves/build";
-/** Pathspec arguments per git call (argv stays far below the kernel limit). */
-const PATHS_PER_CALL = 2_000;
+/** Above this many paths, list the whole tree once instead of matching pathspecs. */
+const FULL_LISTING_ABOVE = 64;
 
 export interface CheckoutSettings {
   identity: { name: string; email: string };
@@ -264,28 +264,29 @@ export class WorkspaceCheckout implements RepoCheckout {
     );
   }
 
+  /**
+   * Pathspec groups for a listing: few paths are matched by git; many are filtered here from a
+   * full listing, since git's pathspec matching costs entries × patterns.
+   */
+  private pathGroups(paths: readonly string[]): string[][] {
+    return paths.length > FULL_LISTING_ABOVE ? [[]] : chunks(paths, FULL_LISTING_ABOVE);
+  }
+
   /** In a partial clone, fetches the blobs the read needs that are not here yet, in one call. */
   private async fetchMissingBlobs(commit: string, paths: readonly string[], oids: string[]) {
     if (oids.length === 0) return;
     const wanted = new Set(oids);
     const missing = new Set<string>();
-    for (const part of chunks(paths, PATHS_PER_CALL)) {
+    for (const group of this.pathGroups(paths)) {
+      // The tree, not the commit: a commit that does not touch the paths would be pruned.
+      const args = ["rev-list", "--objects", "--missing=print", "--no-walk", `${commit}^{tree}`];
       const listing = await this.git.local(
-        [
-          "--literal-pathspecs",
-          "rev-list",
-          "--objects",
-          "--missing=print",
-          "--no-walk",
-          commit,
-          "--",
-          ...part,
-        ],
+        group.length > 0 ? ["--literal-pathspecs", ...args, "--", ...group] : args,
         "read",
       );
       for (const line of listing.stdout.toString("utf8").split("\n")) {
-        if (line.startsWith("?") && wanted.has(line.slice(1).trim()))
-          missing.add(line.slice(1).trim());
+        const oid = line.slice(1).trim();
+        if (line.startsWith("?") && wanted.has(oid)) missing.add(oid);
       }
     }
     if (missing.size > 0) await this.fetchObjects([...missing], `${missing.size} blobs`);
@@ -297,17 +298,20 @@ export class WorkspaceCheckout implements RepoCheckout {
     paths: readonly string[],
   ): Promise<Map<string, TreeEntry>> {
     const entries = new Map<string, TreeEntry>();
-    for (const part of chunks(paths, PATHS_PER_CALL)) {
-      if (part.length === 0) continue;
+    if (paths.length === 0) return entries;
+    const wanted = new Set(paths);
+    for (const group of this.pathGroups(paths)) {
+      const args = ["ls-tree", "-z", "--full-tree", ...(group.length > 0 ? [] : ["-r"]), commit];
       const listing = await this.git.local(
-        ["--literal-pathspecs", "ls-tree", "-z", "--full-tree", commit, "--", ...part],
+        group.length > 0 ? ["--literal-pathspecs", ...args, "--", ...group] : args,
         "read",
       );
       for (const record of listing.stdout.toString("utf8").split("\0")) {
         const tab = record.indexOf("\t");
-        if (tab < 0) continue;
+        const path = record.slice(tab + 1);
+        if (tab < 0 || !wanted.has(path)) continue;
         const [mode, type, oid] = record.slice(0, tab).split(" ");
-        if (mode && type && oid) entries.set(record.slice(tab + 1), { mode, type, oid });
+        if (mode && type && oid) entries.set(path, { mode, type, oid });
       }
     }
     return entries;

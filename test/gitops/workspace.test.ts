@@ -131,11 +131,16 @@ describe("GitWorkspace over HTTP with token auth", () => {
     expect(dir).toMatch(/^127\.0\.0\.1_\d+_fleet-\d+-[0-9a-f]{10}\.git$/);
     expect(git(join(cacheDir, dir!), ["config", "remote.origin.promisor"])).toBe("true");
 
+    // The newest commit does not touch the files read: their blobs still come in one fetch.
+    const upstream = commitToBare(repo.path, "main", { "other.txt": "x\n" });
+    expect(await checkout.fetch("main")).toBe(upstream);
+    expect(ledger.count({ endpoint: "git fetch" })).toBe(1);
     const read = await checkout.readFiles("main", ["clusters/alpha/app.yaml", "README.md"]);
     expect(read.get("README.md")).toBe("# fleet\n");
-    expect(ledger.count({ endpoint: "git fetch" })).toBe(1);
+    expect(read.get("clusters/alpha/app.yaml")).toBe(FILES["clusters/alpha/app.yaml"]);
+    expect(ledger.count({ endpoint: "git fetch" })).toBe(2);
     await checkout.readFiles(repo.sha, ["clusters/alpha/app.yaml", "README.md"]);
-    expect(ledger.count({ endpoint: "git fetch" })).toBe(1);
+    expect(ledger.count({ endpoint: "git fetch" })).toBe(2);
   });
 
   it("commits exactly the given changes once, with the app identity, and pushes them", async () => {

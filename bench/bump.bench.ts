@@ -1,0 +1,154 @@
+/**
+ * Promotion benchmark: plan + bump + commit + push of a wave of 1, 100 and 1,000 clusters on a
+ * generated GitOps repository of 10,000 files, served over smart HTTP (git-http-backend, token
+ * auth) on loopback. Cold = fresh cache (first clone); warm = cached clone after an upstream
+ * commit (incremental fetch). Prints medians in ms and checks the targets.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../src/config/index.js";
+import { bumpFiles } from "../src/gitops/bump/index.js";
+import { GitWorkspace } from "../src/gitops/workspace.js";
+import { planRollout } from "../src/plan/index.js";
+import { CallLedger } from "../src/util/outward-calls.js";
+import { startGitHttpServer } from "./lib/git-http-server.js";
+import {
+  createFixtureRepo,
+  SOURCE_REPO,
+  upstreamCommit,
+  wavesConfig,
+} from "./lib/gitops-fixture.js";
+import { formatTable, median } from "./lib/stats.js";
+
+const TOKEN = "bench-token-0123456789";
+const SIZES = [1, 100, 1_000];
+const TOTAL_FILES = 10_000;
+const COLD_REPS = Number(process.env.BENCH_COLD_REPS ?? 3);
+const WARM_REPS = Number(process.env.BENCH_WARM_REPS ?? 5);
+const IDENTITY = { name: "waves[bot]", email: "waves[bot]@users.noreply.github.com" };
+
+interface RunResult {
+  ms: number;
+  files: number;
+  calls: number;
+}
+
+async function promote(
+  ws: GitWorkspace,
+  url: string,
+  size: number,
+  ledger: CallLedger,
+): Promise<RunResult> {
+  const revision = randomBytes(20).toString("hex");
+  const callsBefore = ledger.count({ target: "git" });
+  const started = performance.now();
+  const checkout = await ws.checkout({ url, token: () => TOKEN });
+  const base = await checkout.fetch("main");
+  const configText = await checkout.readFile(base, ".github/waves.yml");
+  const loaded = loadConfig(configText ?? "");
+  if (!loaded.ok) throw new Error(`bench config invalid: ${loaded.errors[0]?.message}`);
+  const plan = planRollout(loaded.config, {
+    revision,
+    changedPaths: ["deploy/base/deployment.yaml"],
+  });
+  const wave = plan.waves.find((w) => w.clusters.length === size);
+  if (!wave) throw new Error(`no wave of ${size} clusters in the plan`);
+  const paths = [...new Set(wave.files.map((file) => file.path))];
+  const contents = await checkout.readFiles(base, paths);
+  const bump = bumpFiles(wave.files, revision, (path) => contents.get(path), {
+    sourceRepo: SOURCE_REPO,
+  });
+  if (bump.errors.length > 0) throw bump.errors[0];
+  const result = await checkout.commitAndPush({
+    base,
+    branch: `waves/${revision.slice(0, 7)}/${wave.name}`,
+    message: `waves: promote ${revision.slice(0, 7)} to ${wave.name}`,
+    changes: bump.changes.map(({ path, content }) => ({ path, content })),
+  });
+  if (!result.pushed) throw new Error("nothing was pushed");
+  return {
+    ms: performance.now() - started,
+    files: bump.changes.length,
+    calls: ledger.count({ target: "git" }) - callsBefore,
+  };
+}
+
+async function main(): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), "waves-bench-"));
+  const { text, names } = wavesConfig([...SIZES, 99]);
+  const repo = createFixtureRepo(join(root, "repos"), "fleet", 1_200, TOTAL_FILES, text);
+  const server = await startGitHttpServer({ root: join(root, "repos"), token: TOKEN });
+  const url = `${server.url}/fleet.git`;
+  const ledger = new CallLedger();
+  let round = 0;
+  try {
+    console.log(
+      `bump.bench: ${repo.files} files, ${names.length} waves, remote over HTTP (git-http-backend, token auth) on loopback; ${cpus().length} CPUs; cold x${COLD_REPS}, warm x${WARM_REPS}`,
+    );
+    const rows: (string | number)[][] = [];
+    const verdicts: string[] = [];
+    for (const size of SIZES) {
+      const cold: RunResult[] = [];
+      for (let i = 0; i < COLD_REPS; i++) {
+        const cacheDir = join(root, `cold-${size}-${i}`);
+        const ws = new GitWorkspace({ cacheDir, identity: IDENTITY, ledger });
+        upstreamCommit(repo.path, ++round);
+        cold.push(await promote(ws, url, size, ledger));
+        await rm(cacheDir, { recursive: true, force: true });
+      }
+      const ws = new GitWorkspace({
+        cacheDir: join(root, `warm-${size}`),
+        identity: IDENTITY,
+        ledger,
+      });
+      await promote(ws, url, size, ledger); // primes the cache (clone); not counted
+      const warm: RunResult[] = [];
+      for (let i = 0; i < WARM_REPS; i++) {
+        upstreamCommit(repo.path, ++round);
+        warm.push(await promote(ws, url, size, ledger));
+      }
+      const coldMs = median(cold.map((r) => r.ms));
+      const warmMs = median(warm.map((r) => r.ms));
+      rows.push([
+        size,
+        warm[0]?.files ?? 0,
+        Math.round(coldMs),
+        Math.round(warmMs),
+        `${(coldMs / warmMs).toFixed(1)}x`,
+        median(cold.map((r) => r.calls)),
+        median(warm.map((r) => r.calls)),
+      ]);
+      if (size === 1_000) {
+        verdicts.push(
+          `warm 1,000-cluster wave ${Math.round(warmMs)} ms (target < 3000 ms): ${warmMs < 3_000 ? "PASS" : "FAIL"}`,
+        );
+      }
+      verdicts.push(
+        `${size}-cluster wave warm vs cold ${(coldMs / warmMs).toFixed(1)}x (target >= 5x): ${coldMs / warmMs >= 5 ? "PASS" : "FAIL"}`,
+      );
+    }
+    console.log(
+      formatTable(
+        [
+          "clusters",
+          "files changed",
+          "cold median ms",
+          "warm median ms",
+          "cold/warm",
+          "git calls cold",
+          "git calls warm",
+        ],
+        rows,
+      ),
+    );
+    for (const verdict of verdicts) console.log(verdict);
+    console.log(`HTTP requests served: ${server.requests}`);
+  } finally {
+    await server.close();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+await main();
