@@ -45,7 +45,8 @@ export const EndpointUrl = z
         const parsed = new URL(url);
         return parsed.username === "" && parsed.password === "";
       } catch {
-        return false;
+        // Not a URL at all: the format check above already says so.
+        return true;
       }
     },
     {

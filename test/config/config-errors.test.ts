@@ -302,6 +302,18 @@ const CASES: ErrorCase[] = [
     ],
   },
   {
+    name: "a URL that is not http(s) gets one error",
+    yaml: ["prometheus: { url: 'not a url' }", ...waves("  - name: w1", "    clusters: [a]")],
+    errors: [
+      {
+        line: 1,
+        column: 20,
+        path: "prometheus.url",
+        says: ["url must be an http:// or https:// URL"],
+      },
+    ],
+  },
+  {
     name: "no waves at all",
     yaml: ["clusters: {}"],
     errors: [{ line: 1, column: 1, path: "waves", says: ["waves is required but missing"] }],
