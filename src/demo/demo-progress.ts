@@ -89,7 +89,11 @@ export function frameLines(snapshot: DemoSnapshot): string[] {
     lines.push("", color.red(`revert PR #${snapshot.revert.pr} ${state}`));
   }
   lines.push("", color.dim("recent:"));
-  for (const event of snapshot.recent) lines.push(color.dim(`  ${plainLine(event)}`));
+  for (const event of snapshot.recent) {
+    // Long lines would wrap and break the in-place redraw, which counts lines.
+    const line = plainLine(event);
+    lines.push(color.dim(`  ${line.length > 110 ? `${line.slice(0, 109)}…` : line}`));
+  }
   return lines;
 }
 
