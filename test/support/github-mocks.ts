@@ -69,12 +69,24 @@ export function mockListOpenPullsForBranch(branch: string, pulls: PullFixture[])
     .reply(200, pulls.map(pullJson));
 }
 
-export function mockListPulls(state: "open" | "closed", pulls: PullFixture[]) {
+export function mockListPulls(state: "open" | "closed", pulls: PullFixture[], etag?: string) {
   const query =
     state === "open"
-      ? { state, per_page: "100" }
-      : { state, sort: "updated", direction: "desc", per_page: "100" };
-  return github().get(`${R}/pulls`).query(query).reply(200, pulls.map(pullJson));
+      ? { state, per_page: "100", page: "1" }
+      : { state, sort: "updated", direction: "desc", per_page: "100", page: "1" };
+  return github()
+    .get(`${R}/pulls`)
+    .query(query)
+    .reply(200, pulls.map(pullJson), etag ? { etag } : {});
+}
+
+/** GitHub's answer to `If-None-Match` with the page's current ETag: nothing changed. */
+export function mockListPullsNotModified(state: "open" | "closed", etag: string) {
+  return github()
+    .get(`${R}/pulls`)
+    .query((q) => q.state === state)
+    .matchHeader("if-none-match", etag)
+    .reply(304, "", { etag });
 }
 
 export function mockCreatePr(

@@ -5,6 +5,7 @@
 export class GitHubScmCache {
   private readonly labels = new Map<string, Set<string>>();
   private readonly checkRuns = new Map<string, number>();
+  private readonly etags = new Map<string, { etag: string; data: unknown; hasNext: boolean }>();
 
   constructor(private readonly maxCheckRuns = 5_000) {}
 
@@ -32,6 +33,20 @@ export class GitHubScmCache {
     if (this.checkRuns.size > this.maxCheckRuns) {
       const oldest = this.checkRuns.keys().next().value;
       if (oldest !== undefined) this.checkRuns.delete(oldest);
+    }
+  }
+
+  /** A listing page remembered with its ETag, for `If-None-Match`. */
+  conditional<T>(key: string): { etag: string; data: T; hasNext: boolean } | undefined {
+    return this.etags.get(key) as { etag: string; data: T; hasNext: boolean } | undefined;
+  }
+
+  rememberConditional(key: string, entry: { etag: string; data: unknown; hasNext: boolean }): void {
+    this.etags.delete(key);
+    this.etags.set(key, entry);
+    if (this.etags.size > this.maxCheckRuns) {
+      const oldest = this.etags.keys().next().value;
+      if (oldest !== undefined) this.etags.delete(oldest);
     }
   }
 

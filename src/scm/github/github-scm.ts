@@ -17,6 +17,7 @@ import type {
   ScmPort,
   SourceChange,
 } from "../port.js";
+import { listPullsConditionally } from "./conditional-list.js";
 import { countOctokitCalls } from "./count-octokit-calls.js";
 import { ensureLabels } from "./ensure-labels.js";
 import { type GitCheckout, gitRemoteUrl, type OpenCheckout } from "./git-checkout.js";
@@ -79,23 +80,25 @@ export class GitHubScm implements ScmPort {
     const wanted = new Set(labels);
     const matches = (pull: GitHubPull) =>
       pull.labels.some((l) => wanted.has(typeof l === "string" ? l : (l.name ?? "")));
-    const open = await this.octokit.paginate(this.octokit.rest.pulls.list, {
-      ...this.params,
-      state: "open",
-      per_page: 100,
-    });
+    const scope = { owner: this.repo.owner, repo: this.repo.name, per_page: 100 };
+    const open = await listPullsConditionally(
+      this.octokit,
+      { ...scope, state: "open" },
+      this.cache,
+    );
     const cutoff = Date.now() - sinceDays * DAY_MS;
     // Closed pulls newest-updated first; stop paging once past the window.
-    const closed = await this.octokit.paginate(
-      this.octokit.rest.pulls.list,
-      { ...this.params, state: "closed", sort: "updated", direction: "desc", per_page: 100 },
-      (response, done) => {
-        const last = response.data.at(-1);
-        if (last && Date.parse(last.updated_at) < cutoff) done();
-        return response.data.filter((pull) => Date.parse(pull.updated_at) >= cutoff);
+    const closed = await listPullsConditionally(
+      this.octokit,
+      { ...scope, state: "closed", sort: "updated", direction: "desc" },
+      this.cache,
+      (page) => {
+        const last = page.at(-1);
+        return last !== undefined && Date.parse(last.updated_at) < cutoff;
       },
     );
-    return [...open, ...closed].filter(matches).map(toPullRequest);
+    const recent = closed.filter((pull) => Date.parse(pull.updated_at) >= cutoff);
+    return [...open, ...recent].filter(matches).map(toPullRequest);
   }
 
   async getPullRequest(number: number): Promise<PullRequest | undefined> {

@@ -16,6 +16,7 @@ import {
   mockGetPrNotFound,
   mockListOpenPullsForBranch,
   mockListPulls,
+  mockListPullsNotModified,
   mockMerge,
   mockPermission,
   mockPermissionNotFound,
@@ -176,6 +177,36 @@ describe("GitHubScm", () => {
       [3, "merged"],
     ]);
     expect(prs[1]?.mergeCommitSha).toBe("c".repeat(40));
+  });
+
+  it("lists again with If-None-Match: a 304 answers from the remembered page", async () => {
+    const { scm } = makeScm();
+    const recent = new Date(Date.now() - 60_000).toISOString();
+    mockListPulls(
+      "open",
+      [{ number: 1, branch: "waves/a/canary", labels: ["waves:promotion"] }],
+      '"e1"',
+    );
+    mockListPulls(
+      "closed",
+      [
+        {
+          number: 2,
+          branch: "waves/0/revert",
+          labels: ["waves:revert"],
+          merged: true,
+          updatedAt: recent,
+        },
+      ],
+      '"e2"',
+    );
+    const first = await scm.findRolloutPrs(["waves:promotion", "waves:revert"]);
+    mockListPullsNotModified("open", '"e1"');
+    mockListPullsNotModified("closed", '"e2"');
+    const second = await scm.findRolloutPrs(["waves:promotion", "waves:revert"]);
+    expect(second).toEqual(first);
+    expect(second.map((p) => p.number)).toEqual([1, 2]);
+    expect(callLedger.count({ endpoint: "GET /repos/{owner}/{repo}/pulls", status: 304 })).toBe(2);
   });
 
   it("getPullRequest answers undefined on 404", async () => {

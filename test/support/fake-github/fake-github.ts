@@ -4,7 +4,7 @@
  * git repositories served by git http-backend with the installation tokens the fake issued;
  * merges are real git merges; webhooks go back to the app signed with the webhook secret.
  */
-import { createVerify, randomBytes } from "node:crypto";
+import { createHash, createVerify, randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -441,6 +441,15 @@ export class FakeGitHub {
     const caller = this.callerOf(req);
     const body = await readJson(req);
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      const text = payload === undefined ? "" : JSON.stringify(payload);
+      // Conditional GETs like GitHub's: a strong ETag over the body; a match answers 304.
+      let etag: string | undefined;
+      if (req.method === "GET" && status === 200) {
+        etag = `"${createHash("sha1").update(text).digest("hex")}"`;
+        if (req.headers["if-none-match"] === etag) {
+          status = 304;
+        }
+      }
       this.requests.push({
         method: req.method ?? "GET",
         endpoint: `${req.method} ${found?.route.template ?? path}`,
@@ -454,9 +463,10 @@ export class FakeGitHub {
         "x-ratelimit-limit": "5000",
         "x-ratelimit-remaining": "4999",
         "x-github-request-id": randomBytes(4).toString("hex"),
+        ...(etag ? { etag } : {}),
         ...headers,
       });
-      res.end(payload === undefined ? "" : JSON.stringify(payload));
+      res.end(status === 304 ? "" : text);
     };
     if (caller === "invalid") return send(401, { message: "Bad credentials" });
     if (this.outage !== undefined && path !== "/meta")
