@@ -1,0 +1,199 @@
+/**
+ * The rollout engine, as a list of steps: loadConfig → deriveState → gate → decide → execute
+ * (ensurePromotionPr, merge, setWaveCheck, ensureRevertPr …) → setRolloutCheck. Level-triggered:
+ * every entry point reads GitHub's truth again, so a restart or a repeated event is harmless.
+ */
+import { shouldStartRollout } from "../plan/trigger.js";
+import { redact } from "../util/redact.js";
+import { decide, planOf } from "./decide.js";
+import { deriveState } from "./derive-state.js";
+import { isFinished, rolloutPhase } from "./rollout-phase.js";
+import { decodeQueued } from "./state-codec.js";
+import { setRolloutCheck } from "./steps/check-steps.js";
+import {
+  emptyReport,
+  type ReconcileReport,
+  type RolloutEnv,
+  type StepContext,
+} from "./steps/context.js";
+import { executeActions } from "./steps/execute-actions.js";
+import { evaluateGate } from "./steps/gate-step.js";
+import {
+  readRolloutConfig,
+  reportInvalidConfig,
+  templateOverrides,
+} from "./steps/load-config-step.js";
+import {
+  MERGE_MARKER,
+  type Observations,
+  type PushObservation,
+  ROLLOUT_CHECK,
+  type RolloutState,
+} from "./types.js";
+
+/** Rounds of decide → execute per run (merge, then gate, then open the next PR …). */
+const MAX_ROUNDS = 8;
+
+export interface PushInput {
+  revision: string;
+  branch: string;
+  defaultBranch: string;
+  changedPaths: string[];
+  pusher: string;
+  headCommitMessage?: string;
+}
+
+export type PushOutcome = ReconcileReport & {
+  status: "started" | "queued" | "ignored" | "invalid-config" | "exists";
+  reason: string;
+};
+
+function newContext(env: RolloutEnv, config: StepContext["config"], ref: string): StepContext {
+  return {
+    env,
+    config,
+    overrides: templateOverrides(env, ref),
+    report: emptyReport(),
+    opened: new Map(),
+    evaluated: new Set(),
+  };
+}
+
+/** A queued change on the source branch head, when nothing else runs (`onNewChange: queue`). */
+async function findQueued(
+  ctx: StepContext,
+  current: RolloutState | undefined,
+): Promise<PushObservation | undefined> {
+  if (ctx.config.onNewChange !== "queue" || !current) return undefined;
+  const head = await ctx.env.source.branchHead(current.source.branch);
+  if (head === current.revision) return undefined;
+  const check = await ctx.env.source.findCheckRun(ROLLOUT_CHECK, head);
+  if (check?.status !== "queued") return undefined;
+  return decodeQueued(check.text, ctx.env.logger);
+}
+
+/**
+ * Rounds of derive → gate → decide → execute until nothing is left to do, then the overall
+ * check. `first` carries the event's observation (a push, a command) into the first round.
+ */
+async function run(ctx: StepContext, first: Observations = {}): Promise<RolloutState[]> {
+  const { env } = ctx;
+  let rollouts: RolloutState[] = [];
+  let pending: Observations = first;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    rollouts = await deriveState(env.target, env.source, env.logger);
+    const current = rollouts.at(-1);
+    const obs: Observations = { ...pending };
+    pending = {};
+    if (!obs.push && !obs.command && current) {
+      const gate = await evaluateGate(ctx, current);
+      if (gate) obs.gate = gate;
+      if (isFinished(rolloutPhase(current, planOf(ctx.config, current)))) {
+        const queued = await findQueued(ctx, current);
+        if (queued) obs.queued = queued;
+      }
+    }
+    const actions = decide(rollouts, obs, env.now(), ctx.config);
+    const work = actions.filter((a) => a.type !== "done");
+    if (actions.some((a) => a.type === "done") && !ctx.report.actions.includes("done")) {
+      ctx.report.actions.push("done");
+    }
+    if (work.length === 0) break;
+    await executeActions(ctx, rollouts, work);
+  }
+  const newest = rollouts.at(-1);
+  if (newest) {
+    await setRolloutCheck(ctx, newest);
+    const phase = rolloutPhase(newest, planOf(ctx.config, newest));
+    ctx.report.revision = newest.revision;
+    ctx.report.phase = phase.kind;
+    ctx.report.active = !isFinished(phase) || (await findQueued(ctx, newest)) !== undefined;
+  }
+  return rollouts;
+}
+
+function failed(ctx: StepContext, error: unknown): never {
+  const message = redact(error instanceof Error ? error.message : String(error));
+  ctx.report.errors.push(message);
+  ctx.env.logger.error({ error: message }, "rollout step failed; the next reconcile retries");
+  throw error;
+}
+
+/** A push to some branch: starts (or queues) a rollout when it is a change to the source branch. */
+export async function handlePush(env: RolloutEnv, push: PushInput): Promise<PushOutcome> {
+  const ignored = (reason: string): PushOutcome => ({
+    ...emptyReport(),
+    status: "ignored",
+    reason,
+  });
+  if (push.pusher === env.appLogin) return ignored("pushed by the app");
+  if (push.headCommitMessage?.includes(MERGE_MARKER)) {
+    return ignored("a promotion or revert merge made by the app");
+  }
+  const ref = push.branch === push.defaultBranch ? push.revision : push.defaultBranch;
+  const loaded = await readRolloutConfig(env, ref);
+  if (!loaded.ok) {
+    if (loaded.missing) return ignored(loaded.reason);
+    if (push.branch === push.defaultBranch)
+      await reportInvalidConfig(env, push.revision, loaded.errors);
+    env.logger.warn({ revision: push.revision, reason: loaded.reason }, "invalid configuration");
+    return { ...emptyReport(), status: "invalid-config", reason: loaded.reason };
+  }
+  const config = loaded.config;
+  const sourceBranch = config.source.branch ?? push.defaultBranch;
+  if (push.branch !== sourceBranch)
+    return ignored(`${push.branch} is not the source branch ${sourceBranch}`);
+  const trigger = shouldStartRollout(config, push.changedPaths);
+  if (!trigger.start) return ignored(trigger.reason);
+
+  const ctx = newContext(env, config, ref);
+  try {
+    const change = await env.source.describeSourceChange(push.revision);
+    const observation: PushObservation = {
+      revision: push.revision,
+      source: {
+        sha: push.revision,
+        title: change.title,
+        // A direct push has no pull request: its author is whoever pushed it.
+        author: change.pullRequest ? change.author : push.pusher,
+        url: change.url,
+        ...(change.pullRequest ? { pullRequest: change.pullRequest } : {}),
+        branch: sourceBranch,
+      },
+      changedPaths: push.changedPaths,
+      targetBranch: config.target.branch ?? push.defaultBranch,
+    };
+    const rollouts = await run(ctx, { push: observation });
+    const queued = ctx.report.actions.some((a) => a.startsWith("queueRollout"));
+    const started = rollouts.some((r) => r.revision === push.revision);
+    return {
+      ...ctx.report,
+      active: ctx.report.active || queued,
+      status: queued ? "queued" : started ? "started" : "exists",
+      reason: queued ? "queued behind the rollout in flight" : trigger.reason,
+    };
+  } catch (error) {
+    return failed(ctx, error);
+  }
+}
+
+/** Reads the truth and moves the newest rollout on. */
+export async function reconcile(env: RolloutEnv): Promise<ReconcileReport> {
+  const rollouts = await deriveState(env.target, env.source, env.logger);
+  const newest = rollouts.at(-1);
+  if (!newest) return emptyReport();
+  const loaded = await readRolloutConfig(env, newest.source.branch);
+  if (!loaded.ok) {
+    env.logger.warn({ reason: loaded.reason }, "cannot reconcile: configuration unusable");
+    return { ...emptyReport(), active: !loaded.missing, errors: [loaded.reason] };
+  }
+  const ctx = newContext(env, loaded.config, newest.source.branch);
+  try {
+    await run(ctx);
+    return ctx.report;
+  } catch (error) {
+    return failed(ctx, error);
+  }
+}
+
+export { newContext, run as runRounds };
