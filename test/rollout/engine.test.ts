@@ -58,3 +58,261 @@ describe("engine with LocalScm", () => {
     expect(rolloutCheck).toMatchObject({ status: "completed", conclusion: "success" });
   });
 });
+
+/** Runs reconciles, advancing the clock, until `until` holds (at most `max` times). */
+async function drive(until: () => boolean, stepMs = 31 * MIN, max = 20): Promise<void> {
+  for (let i = 0; i < max && !until(); i++) {
+    h.advance(stepMs);
+    await reconcile(h.env);
+  }
+}
+
+const comment = (pr: number, author: string, body: string) =>
+  handleComment(h.env, {
+    prNumber: pr,
+    commentId: h.scm.addComment(pr, author, body),
+    body,
+    author,
+    authorIsBot: false,
+    action: "created",
+  });
+
+describe("failures", () => {
+  it("a failing canary: failure check, revert PR merged, files restored byte-for-byte, halted, owner told", async () => {
+    h.health.set("canary", "unhealthy");
+    const before = CLUSTERS.map((c) => h.pinned(c));
+    const push = h.mergeChange({ "base/app.yaml": "replicas: 0\n" });
+    const short = push.revision.slice(0, 7);
+    h.health.set("canary", "progressing");
+    await handlePush(h.env, push);
+    // Someone edits an unrelated line of the canary's file while it bakes: the revert keeps it.
+    const edited = h.pinned("canary-1")!.replace("path: base", "path: base # reviewed");
+    const { commitToBare } = await import("../support/git-repo.js");
+    commitToBare(h.gitDir, "main", { "clusters/canary-1/app.yaml": edited }, "unrelated edit");
+    h.health.set("canary", "unhealthy");
+    h.advance(MIN);
+    const report = await reconcile(h.env);
+    expect(report.phase).toBe("halted");
+    expect(report.active).toBe(false);
+    expect(report.waveOutcomes).toEqual(["failed"]);
+    const prs = h.scm.pullRequests();
+    expect(prs.map((p) => `${p.branch}:${p.state}`)).toEqual([
+      `waves/${short}/canary:merged`,
+      `waves/${short}/revert:merged`,
+    ]);
+    expect(prs[0]!.labels).toContain("waves:halted");
+    expect(prs[1]!.labels).toEqual(["waves:revert"]);
+    expect(h.pinned("canary-1")).toBe(edited.replace(push.revision, OLD));
+    expect(CLUSTERS.slice(1).map((c) => h.pinned(c))).toEqual(before.slice(1));
+    const check = await h.scm.findCheckRun("waves / canary", prs[0]!.headSha);
+    expect(check).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(check?.summary).toContain("Degraded (CrashLoopBackOff)");
+    const comments = h.scm.comments(prs[0]!.number);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain(`halted at wave \`canary\``);
+    expect(await h.scm.findCheckRun("waves / rollout", push.revision)).toMatchObject({
+      conclusion: "failure",
+    });
+    // Nothing more happens, however often it is asked.
+    await reconcile(h.env);
+    await reconcile(h.env);
+    expect(h.scm.pullRequests()).toHaveLength(2);
+    expect(h.scm.comments()).toHaveLength(1);
+  });
+
+  it("a gate that never turns healthy times out: timed_out check and a revert", async () => {
+    h.health.set("canary", "progressing");
+    const push = h.mergeChange({ "base/app.yaml": "replicas: 2\n" });
+    await handlePush(h.env, push);
+    h.advance(5 * MIN);
+    await reconcile(h.env);
+    const canary = h.scm.pullRequests()[0]!;
+    expect(await h.scm.findCheckRun("waves / canary", canary.headSha)).toMatchObject({
+      status: "in_progress",
+    });
+    h.advance(11 * MIN);
+    const report = await reconcile(h.env);
+    expect(report.waveOutcomes).toEqual(["timed-out"]);
+    expect(await h.scm.findCheckRun("waves / canary", canary.headSha)).toMatchObject({
+      conclusion: "timed_out",
+    });
+    expect(h.scm.pullRequests().map((p) => p.labels[0])).toEqual([
+      "waves:promotion",
+      "waves:revert",
+    ]);
+    expect(h.pinned("canary-1")).toBe(appFile("canary-1", OLD));
+  });
+
+  it("a failure in wave-1 reverts every cluster the rollout touched", async () => {
+    h.health.set("wave-1", "unhealthy");
+    const push = h.mergeChange({ "base/app.yaml": "replicas: 2\n" });
+    await handlePush(h.env, push);
+    await drive(() => h.scm.pullRequests().some((p) => p.labels.includes("waves:revert")));
+    for (const cluster of CLUSTERS) expect(h.pinned(cluster)).toBe(appFile(cluster, OLD));
+    const revert = h.scm.pullRequests().find((p) => p.labels.includes("waves:revert"))!;
+    expect(revert.state).toBe("merged");
+    expect(revert.body).toContain("wave `wave-1` failed");
+  });
+
+  it("rollback.autoMerge false leaves the revert open; /retry withdraws it and gates again on a new clock", async () => {
+    const { CONFIG } = await import("./rollout-harness.js");
+    await h.close();
+    h = await createHarness({ config: `${CONFIG}rollback:\n  autoMerge: false\n` });
+    h.health.set("canary", "unhealthy");
+    const push = h.mergeChange({ "base/app.yaml": "replicas: 2\n" });
+    await handlePush(h.env, push);
+    h.advance(MIN);
+    await reconcile(h.env);
+    const [canary, revert] = h.scm.pullRequests();
+    expect(revert?.state).toBe("open");
+    h.health.set("canary", "healthy");
+    h.advance(MIN);
+    const retried = await comment(canary!.number, "alice", "/retry canary");
+    expect(retried.status).toBe("accepted");
+    expect((await h.scm.getPullRequest(revert!.number))?.state).toBe("closed");
+    expect((await h.scm.getPullRequest(canary!.number))?.labels).not.toContain("waves:halted");
+    const lastGate = h.gateCalls.at(-1)!;
+    expect(lastGate.clockStart).toBe(h.now.toISOString());
+    await drive(() => h.scm.pullRequests().some((p) => p.branch.endsWith("/wave-1")));
+    expect(h.scm.pullRequests().map((p) => p.branch.split("/")[2])).toEqual([
+      "canary",
+      "revert",
+      "wave-1",
+    ]);
+  });
+});
+
+describe("approvals", () => {
+  async function toWave2(): Promise<number> {
+    const push = h.mergeChange({ "base/app.yaml": "replicas: 3\n" });
+    await handlePush(h.env, push);
+    await drive(() => h.scm.pullRequests().some((p) => p.branch.endsWith("/wave-2")), 61 * MIN);
+    const pr = h.scm.pullRequests().at(-1)!;
+    expect(pr.branch.endsWith("/wave-2")).toBe(true);
+    return pr.number;
+  }
+
+  it("awaiting approval: label and an action_required check with an Approve button", async () => {
+    const pr = await toWave2();
+    const stored = h.scm.checkRuns().find((r) => r.name === "waves / wave-2")!;
+    expect(stored).toMatchObject({ status: "completed", conclusion: "action_required" });
+    expect(stored.actions).toEqual([
+      { label: "Approve", identifier: "approve:wave-2", description: "Approve wave wave-2" },
+    ]);
+    const writes = stored.writes;
+    await reconcile(h.env);
+    await reconcile(h.env);
+    expect(h.scm.checkRuns().find((r) => r.name === "waves / wave-2")!.writes).toBe(writes);
+    expect((await h.scm.getPullRequest(pr))?.state).toBe("open");
+  });
+
+  it("refuses a read-only user, the change's author and bots; an approver merges it", async () => {
+    const pr = await toWave2();
+    const refused = await comment(pr, "mallory", "/approve wave-2");
+    expect(refused).toMatchObject({ status: "refused" });
+    expect(refused.reason).toContain("mallory has read permission");
+    const self = await comment(pr, "dana", "/approve wave-2");
+    expect(self.reason).toContain("does not allow self-approval");
+    const bot = await handleComment(h.env, {
+      prNumber: pr,
+      commentId: 999,
+      body: "/approve wave-2",
+      author: "helper[bot]",
+      authorIsBot: true,
+      action: "created",
+    });
+    expect(bot.status).toBe("ignored");
+    const edited = await handleComment(h.env, {
+      prNumber: pr,
+      commentId: 998,
+      body: "/approve wave-2",
+      author: "alice",
+      authorIsBot: false,
+      action: "edited",
+    });
+    expect(edited.status).toBe("ignored");
+    const unknown = await comment(pr, "alice", "/approve wave-9");
+    expect(unknown.reason).toContain('no wave named "wave-9"');
+    expect((await h.scm.getPullRequest(pr))?.state).toBe("open");
+    const replies = h.scm.comments(pr).filter((c) => c.author === "waves[bot]");
+    expect(replies).toHaveLength(3);
+    expect(replies.every((c) => !/(^|\s)@[a-z]/i.test(c.body))).toBe(true);
+    expect(h.scm.reactions().filter((r) => r.reaction === "-1")).toHaveLength(3);
+
+    const ok = await comment(pr, "carol", "/approve wave-2");
+    expect(ok.status).toBe("accepted");
+    const merged = await h.scm.getPullRequest(pr);
+    expect(merged?.state).toBe("merged");
+    expect(merged?.labels).not.toContain("waves:awaiting-approval");
+    expect(merged?.body).toContain('"approvedBy":"carol"');
+  });
+
+  it("a team member approves with the check-run button", async () => {
+    const pr = await toWave2();
+    const { handleCheckRunEvent } = await import("../../src/rollout/index.js");
+    const head = (await h.scm.getPullRequest(pr))!.headSha;
+    const outcome = await handleCheckRunEvent(h.env, {
+      name: "waves / wave-2",
+      headSha: head,
+      action: "requested_action",
+      identifier: "approve:wave-2",
+      actor: "lee",
+    });
+    expect(outcome.status).toBe("accepted");
+    expect((await h.scm.getPullRequest(pr))?.state).toBe("merged");
+  });
+
+  it("a blocked merge shows its reason on the PR and goes through once unblocked", async () => {
+    const pr = await toWave2();
+    h.scm.blockMerge(pr, "At least 1 approving review is required");
+    const ok = await comment(pr, "alice", "/approve wave-2");
+    expect(ok.status).toBe("accepted");
+    expect((await h.scm.getPullRequest(pr))?.state).toBe("open");
+    const check = await h.scm.findCheckRun(
+      "waves / wave-2",
+      (await h.scm.getPullRequest(pr))!.headSha,
+    );
+    expect(check?.title).toBe(
+      "Merge of wave wave-2 blocked: At least 1 approving review is required",
+    );
+    await reconcile(h.env);
+    expect((await h.scm.getPullRequest(pr))?.state).toBe("open");
+    h.scm.blockMerge(pr, undefined);
+    await reconcile(h.env);
+    expect((await h.scm.getPullRequest(pr))?.state).toBe("merged");
+  });
+});
+
+describe("hold, resume, rollback", () => {
+  it("/hold stops the next wave; /resume lets it go", async () => {
+    const push = h.mergeChange({ "base/app.yaml": "replicas: 3\n" });
+    await handlePush(h.env, push);
+    const canary = h.scm.pullRequests()[0]!;
+    expect((await comment(canary.number, "alice", "/hold")).status).toBe("accepted");
+    await drive(() => false, 31 * MIN, 3);
+    expect(h.scm.pullRequests()).toHaveLength(1);
+    expect(await h.scm.findCheckRun("waves / canary", canary.headSha)).toMatchObject({
+      conclusion: "success",
+    });
+    expect((await comment(canary.number, "alice", "/resume")).status).toBe("accepted");
+    expect(h.scm.pullRequests().map((p) => p.branch.split("/")[2])).toEqual(["canary", "wave-1"]);
+  });
+
+  it("/rollback reverts what was merged and closes the open PR", async () => {
+    const push = h.mergeChange({ "base/app.yaml": "replicas: 3\n" });
+    await handlePush(h.env, push);
+    await drive(() => h.scm.pullRequests().some((p) => p.branch.endsWith("/wave-2")), 61 * MIN);
+    const wave2 = h.scm.pullRequests().at(-1)!;
+    const outcome = await comment(wave2.number, "carol", "/rollback");
+    expect(outcome.status).toBe("accepted");
+    const prs = h.scm.pullRequests();
+    expect(prs.map((p) => `${p.branch.split("/")[2]}:${p.state}`)).toEqual([
+      "canary:merged",
+      "wave-1:merged",
+      "wave-2:closed",
+      "revert:merged",
+    ]);
+    for (const cluster of CLUSTERS) expect(h.pinned(cluster)).toBe(appFile(cluster, OLD));
+    expect(prs.at(-1)?.body).toContain("rollback requested by carol");
+  });
+});

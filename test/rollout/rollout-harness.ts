@@ -19,7 +19,7 @@ import {
   showFile,
 } from "../support/git-repo.js";
 
-export const OLD = "1111111111111111111111111111111111111111";
+export const OLD = "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567";
 
 export const CONFIG = `promotion:
   files:
