@@ -76,7 +76,7 @@ export function followFleet(input: {
   }
   const rule = config.promotion.files[0]!;
   const next = jitter(input.seed);
-  const healthy = 0.002 + next();
+  const healthy = Math.round((0.002 + next()) * 1e5) / 1e5;
   return createFleetFollower({
     gitDir: repo.origin,
     clusters: repo.clusters.map((c) => c.name),

@@ -20,6 +20,8 @@ export class DemoObserver {
     private readonly clock: () => Date,
     private readonly startedAt: Date,
     private readonly revision: string,
+    /** What every cluster ran before the change. */
+    readonly previousRevision: string,
     waves: { name: string; clusters: string[]; waitTimeMs: number }[],
     private readonly onEvent?: (event: DemoEvent) => void,
   ) {

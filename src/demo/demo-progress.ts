@@ -122,7 +122,7 @@ export function summaryLines(result: DemoResult, keep: boolean): string[] {
     const pr = wave.pr ? `PR #${wave.pr}` : "no PR";
     const approved = wave.approvedBy ? `, approved by ${wave.approvedBy}` : "";
     lines.push(
-      `  ${wave.name.padEnd(8)} ${wave.phase.padEnd(18)} ${pr}${approved} (${wave.clusters.length} clusters)`,
+      `  ${wave.name.padEnd(8)} ${wave.phase.padEnd(18)} ${pr}${approved} (${wave.clusters.length} cluster${wave.clusters.length === 1 ? "" : "s"})`,
     );
   }
   if (result.snapshot.revert) {

@@ -1,0 +1,48 @@
+/** Runs the demo and shows it: live frame on a TTY, log lines otherwise; summary and report. */
+import { rm, writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { CliIo } from "../cli/cli-io.js";
+import { frameLines, liveRenderer, plainLine, summaryLines } from "./demo-progress.js";
+import { renderDemoReport } from "./demo-report.js";
+import type { DemoOptions, DemoSnapshot } from "./demo-types.js";
+import { runDemo } from "./run-demo.js";
+
+export async function presentDemo(
+  options: DemoOptions,
+  io: CliIo,
+  ask?: (question: string) => Promise<string>,
+): Promise<number> {
+  const live = io.isTTY && !ask ? liveRenderer((text) => io.out(text)) : undefined;
+  let last: DemoSnapshot | undefined;
+  let result: Awaited<ReturnType<typeof runDemo>>;
+  try {
+    result = await runDemo(options, {
+      onEvent: live ? undefined : (event) => io.out(plainLine(event)),
+      onFrame: live
+        ? (snapshot) => {
+            last = snapshot;
+            live.draw(snapshot);
+          }
+        : undefined,
+      ...(ask
+        ? {
+            ask: async (question: string) => {
+              if (last) io.out(frameLines(last).join("\n"));
+              return ask(question);
+            },
+          }
+        : {}),
+    });
+  } catch (error) {
+    io.err(`waves demo: the demo could not run: ${(error as Error).message}`);
+    return 1;
+  }
+  io.out(summaryLines(result, options.keep).join("\n"));
+  if (options.reportFile) {
+    const file = resolve(io.cwd, options.reportFile);
+    await writeFile(file, renderDemoReport(result));
+    io.out(`Report written to ${file}`);
+  }
+  if (!options.keep) await rm(result.repoRoot, { recursive: true, force: true });
+  return result.expected ? 0 : 1;
+}

@@ -1,0 +1,181 @@
+/**
+ * Runs the whole demo through the CLI and judges the OUTCOME from the sample repository's git
+ * history: which promotion merges landed on main, and what every cluster pins at the end.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { captureIo } from "../../src/cli/cli-io.js";
+import { main } from "../../src/cli/main.js";
+
+const run = promisify(execFile);
+const FAST = ["--speed", "20000", "--tick-ms", "5"];
+
+async function git(gitDir: string, ...args: string[]): Promise<string> {
+  const { stdout } = await run("git", ["--git-dir", gitDir, ...args], {
+    env: { PATH: process.env.PATH, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+interface History {
+  origin: string;
+  /** main before the change was merged (every cluster on the initial revision). */
+  before: string;
+  /** The change's commit. */
+  change: string;
+  /** Merges on main's first-parent line after the change: sha and the files each one changed. */
+  merges: { sha: string; files: string[] }[];
+  clusterFiles: string[];
+}
+
+async function history(root: string): Promise<History> {
+  const origin = join(root, "origin.git");
+  const line = (await git(origin, "log", "--first-parent", "--format=%H %P|%s", "main"))
+    .trim()
+    .split("\n")
+    .reverse();
+  const changeIndex = line.findIndex((entry) =>
+    entry.endsWith("|payments-api: raise replicas to 4 and ship 1.5.0"),
+  );
+  expect(changeIndex).toBeGreaterThan(0);
+  const sha = (entry: string) => entry.split(" ")[0]!;
+  const merges: History["merges"] = [];
+  for (const entry of line.slice(changeIndex + 1)) {
+    const [commit, first, second] = entry.split("|")[0]!.split(" ");
+    expect(second, `every commit after the change is a merge: ${entry}`).toBeDefined();
+    const files = (await git(origin, "diff", "--name-only", first!, commit!)).trim().split("\n");
+    merges.push({ sha: commit!, files });
+  }
+  const clusterFiles = (await git(origin, "ls-tree", "-r", "--name-only", "main", "clusters"))
+    .trim()
+    .split("\n");
+  return {
+    origin,
+    before: sha(line[changeIndex - 1]!),
+    change: sha(line[changeIndex]!),
+    merges,
+    clusterFiles,
+  };
+}
+
+const filesOf = (clusters: string[]) =>
+  clusters.flatMap((c) => [`clusters/${c}/app.yaml`, `clusters/${c}/kustomization.yaml`]).sort();
+
+const CANARY = ["canary-eu-west-1"];
+const WAVE_1 = ["dev-eu-west-1", "dev-us-east-1"];
+const WAVE_2 = [
+  "prod-ap-south-1",
+  "prod-eu-north-1",
+  "prod-eu-west-1",
+  "prod-us-east-1",
+  "prod-us-west-1",
+];
+
+describe("waves demo (happy path)", () => {
+  let dir: string;
+  let code: number;
+  let io: ReturnType<typeof captureIo>;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "waves-demo-test-"));
+    io = captureIo({ cwd: dir });
+    code = await main(["demo", ...FAST, "--dir", "repo", "--report", "report.md"], io);
+  }, 120_000);
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("exits 0", () => {
+    expect(io.stderr()).toBe("");
+    expect(code).toBe(0);
+  });
+
+  it("merged one promotion per wave, in order, each bumping exactly its clusters", async () => {
+    const { merges } = await history(join(dir, "repo"));
+    expect(merges.map((m) => m.files.sort())).toEqual([
+      filesOf(CANARY),
+      filesOf(WAVE_1),
+      filesOf(WAVE_2),
+    ]);
+  });
+
+  it("leaves every cluster pinned to the change, and nothing else changed", async () => {
+    const { origin, before, change, merges, clusterFiles } = await history(join(dir, "repo"));
+    expect(clusterFiles).toEqual(filesOf([...CANARY, ...WAVE_1, ...WAVE_2]));
+    for (const file of clusterFiles) {
+      const old = await git(origin, "show", `${before}:${file}`);
+      const now = await git(origin, "show", `main:${file}`);
+      const initial = /targetRevision: ([0-9a-f]{40})/.exec(
+        await git(origin, "show", `${before}:clusters/canary-eu-west-1/app.yaml`),
+      )![1]!;
+      expect(now, file).toBe(old.replaceAll(initial, change));
+    }
+    const outside = await git(
+      origin,
+      "diff",
+      "--name-only",
+      change,
+      merges.at(-1)!.sha,
+      "--",
+      ".",
+      ":!clusters",
+    );
+    expect(outside).toBe("");
+  });
+
+  it("writes a report with a per-wave table and a mermaid timeline", async () => {
+    const report = await readFile(join(dir, "report.md"), "utf8");
+    expect(report).toMatch(/^# gitops-waves demo report\n/);
+    expect(report).toContain("- Outcome: **done**");
+    expect(report).toContain(
+      "| Wave | Clusters | PR | Opened | Merged | Approved by | Gate concluded | Bake | Outcome |",
+    );
+    expect(report).toMatch(/\| canary \| canary-eu-west-1 \| #\d+ \|.*\| ✅ passed \|/);
+    expect(report).toMatch(/\| wave-1 \| dev-eu-west-1, dev-us-east-1 \| #\d+ \|.*\| ✅ passed \|/);
+    expect(report).toMatch(/\| wave-2 \| .* \| alice \| .* \| ✅ passed \|/);
+    const mermaid = /```mermaid\n([\s\S]*?)```/.exec(report)?.[1] ?? "";
+    expect(mermaid).toMatch(/^gantt\n/);
+    expect(mermaid.match(/^ {2}section /gm)).toHaveLength(3);
+  });
+});
+
+describe("waves demo --break canary", () => {
+  let dir: string;
+  let code: number;
+  let io: ReturnType<typeof captureIo>;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "waves-demo-break-"));
+    io = captureIo({ cwd: dir });
+    code = await main(["demo", ...FAST, "--break", "canary", "--dir", "repo"], io);
+  }, 120_000);
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("exits 0: halted and reverted is what --break expects", () => {
+    expect(io.stderr()).toBe("");
+    expect(code).toBe(0);
+  });
+
+  it("merged the canary promotion, then the revert, and never promoted wave-1", async () => {
+    const { merges } = await history(join(dir, "repo"));
+    expect(merges.map((m) => m.files.sort())).toEqual([filesOf(CANARY), filesOf(CANARY)]);
+  });
+
+  it("restored every cluster's files byte for byte", async () => {
+    const { origin, before, clusterFiles } = await history(join(dir, "repo"));
+    for (const file of clusterFiles) {
+      expect(await git(origin, "show", `main:${file}`), file).toBe(
+        await git(origin, "show", `${before}:${file}`),
+      );
+    }
+  });
+});
