@@ -63,6 +63,8 @@ function bakeBar(wave: WaveView, width = 20): string {
   return color.yellow("█".repeat(done)) + color.dim("·".repeat(width - done));
 }
 
+const MAX_ROWS = 6;
+
 /** The whole picture as lines (no cursor movement). */
 export function frameLines(snapshot: DemoSnapshot): string[] {
   const elapsed = formatDuration(snapshot.now.getTime() - snapshot.startedAt.getTime());
@@ -74,7 +76,10 @@ export function frameLines(snapshot: DemoSnapshot): string[] {
   ];
   for (const wave of snapshot.waves) {
     lines.push(`${color.bold(wave.name.padEnd(8))} ${bakeBar(wave)} ${phaseText(wave)}`);
-    for (const cluster of wave.clusters) {
+    // A frame taller than the terminal cannot be redrawn in place: big waves show a few rows.
+    const shown =
+      wave.clusters.length > MAX_ROWS ? wave.clusters.slice(0, MAX_ROWS - 1) : wave.clusters;
+    for (const cluster of shown) {
       const checks = wave.checks[cluster] ?? {};
       const cells = Object.entries(checks).map(([check, cell]) => {
         const paint = VERDICT_MARK[cell.status] ?? color.dim;
@@ -82,6 +87,19 @@ export function frameLines(snapshot: DemoSnapshot): string[] {
       });
       const health = wave.health[cluster] ?? "";
       lines.push(`   ${cluster.padEnd(20)} ${health.padEnd(11)} ${cells.join("  ")}`);
+    }
+    if (shown.length < wave.clusters.length) {
+      const rest = wave.clusters.slice(shown.length);
+      const counts = new Map<string, number>();
+      for (const cluster of rest) {
+        for (const cell of Object.values(wave.checks[cluster] ?? {})) {
+          counts.set(cell.status, (counts.get(cell.status) ?? 0) + 1);
+        }
+      }
+      const tally = [...counts].map(([status, n]) => `${n} ${status}`).join(", ");
+      lines.push(
+        color.dim(`   … ${rest.length} more clusters${tally ? ` (checks: ${tally})` : ""}`),
+      );
     }
   }
   if (snapshot.revert) {
