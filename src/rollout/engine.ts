@@ -6,9 +6,8 @@
 import { shouldStartRollout } from "../plan/trigger.js";
 import { redact } from "../util/redact.js";
 import { decide, planOf } from "./decide.js";
-import { deriveState } from "./derive-state.js";
+import { deriveState, readChecks } from "./derive-state.js";
 import { isFinished, rolloutPhase } from "./rollout-phase.js";
-import { decodeQueued } from "./state-codec.js";
 import { setRolloutCheck } from "./steps/check-steps.js";
 import {
   emptyReport,
@@ -27,7 +26,6 @@ import {
   MERGE_MARKER,
   type Observations,
   type PushObservation,
-  ROLLOUT_CHECK,
   type RolloutState,
 } from "./types.js";
 
@@ -59,17 +57,9 @@ function newContext(env: RolloutEnv, config: StepContext["config"], ref: string)
   };
 }
 
-/** A queued change on the source branch head, when nothing else runs (`onNewChange: queue`). */
-async function findQueued(
-  ctx: StepContext,
-  current: RolloutState | undefined,
-): Promise<PushObservation | undefined> {
-  if (ctx.config.onNewChange !== "queue" || !current) return undefined;
-  const head = await ctx.env.source.branchHead(current.source.branch);
-  if (head === current.revision) return undefined;
-  const check = await ctx.env.source.findCheckRun(ROLLOUT_CHECK, head);
-  if (check?.status !== "queued") return undefined;
-  return decodeQueued(check.text, ctx.env.logger);
+/** A change queued behind `current` (kept in its first wave's PR), once nothing else runs. */
+function findQueued(current: RolloutState | undefined): PushObservation | undefined {
+  return current?.waves[0]?.meta.queued;
 }
 
 /**
@@ -80,8 +70,10 @@ async function run(ctx: StepContext, first: Observations = {}): Promise<RolloutS
   const { env } = ctx;
   let rollouts: RolloutState[] = [];
   let pending: Observations = first;
+  let startedNewest: string | undefined;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     rollouts = await deriveState(env.target, env.source, env.logger);
+    if (round === 0) startedNewest = rollouts.at(-1)?.revision;
     const current = rollouts.at(-1);
     const obs: Observations = { ...pending };
     pending = {};
@@ -89,11 +81,17 @@ async function run(ctx: StepContext, first: Observations = {}): Promise<RolloutS
       const gate = await evaluateGate(ctx, current);
       if (gate) obs.gate = gate;
       if (isFinished(rolloutPhase(current, planOf(ctx.config, current)))) {
-        const queued = await findQueued(ctx, current);
+        const queued = findQueued(current);
         if (queued) obs.queued = queued;
       }
     }
     const actions = decide(rollouts, obs, env.now(), ctx.config);
+    if (round === 0 && obs.push) {
+      const revision = obs.push.revision;
+      ctx.report.started = actions.some(
+        (a) => a.type === "openPromotionPr" && a.rollout.revision === revision,
+      );
+    }
     const work = actions.filter((a) => a.type !== "done");
     if (actions.some((a) => a.type === "done") && !ctx.report.actions.includes("done")) {
       ctx.report.actions.push("done");
@@ -102,12 +100,20 @@ async function run(ctx: StepContext, first: Observations = {}): Promise<RolloutS
     await executeActions(ctx, rollouts, work);
   }
   const newest = rollouts.at(-1);
+  const previous = rollouts.find((r) => r.revision === startedNewest);
+  if (previous && previous !== newest && !previous.superseded) {
+    // It finished in this run and a queued change took over: its overall check says how it ended.
+    await setRolloutCheck(ctx, await readChecks(previous, env.target, env.source, env.logger));
+  }
   if (newest) {
     await setRolloutCheck(ctx, newest);
     const phase = rolloutPhase(newest, planOf(ctx.config, newest));
     ctx.report.revision = newest.revision;
     ctx.report.phase = phase.kind;
-    ctx.report.active = !isFinished(phase) || (await findQueued(ctx, newest)) !== undefined;
+    const queued = findQueued(newest);
+    ctx.report.active =
+      !isFinished(phase) ||
+      (queued !== undefined && !rollouts.some((r) => r.revision === queued.revision));
   }
   return rollouts;
 }
@@ -163,9 +169,9 @@ export async function handlePush(env: RolloutEnv, push: PushInput): Promise<Push
       changedPaths: push.changedPaths,
       targetBranch: config.target.branch ?? push.defaultBranch,
     };
-    const rollouts = await run(ctx, { push: observation });
+    await run(ctx, { push: observation });
     const queued = ctx.report.actions.some((a) => a.startsWith("queueRollout"));
-    const started = rollouts.some((r) => r.revision === push.revision);
+    const started = ctx.report.started === true;
     return {
       ...ctx.report,
       active: ctx.report.active || queued,

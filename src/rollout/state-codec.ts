@@ -45,6 +45,14 @@ const Base = {
   startedAt: Iso,
 };
 
+const QueuedSchema = z.object({
+  revision: Sha,
+  changedPaths: z.array(z.string()).max(1000),
+  source: SourceInfo,
+  targetBranch: z.string().min(1),
+});
+export type QueuedChange = z.infer<typeof QueuedSchema>;
+
 const PromotionMetaSchema = z.object({
   ...Base,
   kind: z.literal("promotion"),
@@ -54,6 +62,7 @@ const PromotionMetaSchema = z.object({
   clusters: z.array(z.string()),
   files: z.array(BumpedFile),
   approvedBy: z.string().optional(),
+  queued: QueuedSchema.optional(),
 });
 
 const RevertMetaSchema = z.object({
@@ -82,14 +91,6 @@ const GateClockSchema = z.object({
     )
     .optional(),
 });
-
-const QueuedSchema = z.object({
-  revision: Sha,
-  changedPaths: z.array(z.string()).max(1000),
-  source: SourceInfo,
-  targetBranch: z.string().min(1),
-});
-export type QueuedChange = z.infer<typeof QueuedSchema>;
 
 /** JSON that cannot close the HTML comment it sits in. */
 function hiddenJson(tag: string, value: unknown): string {

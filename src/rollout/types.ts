@@ -69,6 +69,8 @@ export interface PromotionMeta extends MetaBase {
   clusters: string[];
   files: BumpedFile[];
   approvedBy?: string;
+  /** A newer change waiting for this rollout to finish (`onNewChange: queue`; first wave only). */
+  queued?: PushObservation;
 }
 
 export interface RevertMeta extends MetaBase {

@@ -32,6 +32,8 @@ export interface ReconcileReport {
   waveOutcomes: string[];
   /** Gate verdicts evaluated (`pass`, `pending`, `fail`). */
   verdicts: string[];
+  /** For a push: whether it started a new rollout. */
+  started?: boolean;
   /** Problems that stopped a step (it is retried on the next reconcile). */
   errors: string[];
 }

@@ -185,9 +185,15 @@ export async function executeActions(
         if (rollout) await notifyHalted(ctx, rollout);
         break;
       }
-      case "queueRollout":
+      case "queueRollout": {
         await queueRollout(ctx, action.push, action.behind);
+        const first = rollouts.find((r) => r.revision === action.behind)?.waves[0];
+        if (first) {
+          const meta = { ...first.meta, queued: action.push };
+          await target.updatePullRequestBody(first.pr.number, replaceState(first.pr.body, meta));
+        }
         break;
+      }
       case "done":
         break;
     }
