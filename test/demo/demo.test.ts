@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureIo } from "../../src/cli/cli-io.js";
 import { main } from "../../src/cli/main.js";
+import { runDemo } from "../../src/demo/run-demo.js";
 
 const run = promisify(execFile);
 const FAST = ["--speed", "20000", "--tick-ms", "5"];
@@ -178,4 +179,79 @@ describe("waves demo --break canary", () => {
       );
     }
   });
+});
+
+describe("waves demo --break wave-2", () => {
+  let dir: string;
+  let code: number;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "waves-demo-break2-"));
+    code = await main(
+      ["demo", ...FAST, "--break", "wave-2", "--dir", "repo"],
+      captureIo({ cwd: dir }),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("promoted every wave, then one revert restored all eight clusters byte for byte", async () => {
+    expect(code).toBe(0);
+    const { origin, before, merges, clusterFiles } = await history(join(dir, "repo"));
+    const all = filesOf([...CANARY, ...WAVE_1, ...WAVE_2]);
+    expect(merges.map((m) => m.files.sort())).toEqual([
+      filesOf(CANARY),
+      filesOf(WAVE_1),
+      filesOf(WAVE_2),
+      all,
+    ]);
+    for (const file of clusterFiles) {
+      expect(await git(origin, "show", `main:${file}`), file).toBe(
+        await git(origin, "show", `${before}:${file}`),
+      );
+    }
+  });
+});
+
+describe("runDemo with typed approvals (--interactive)", () => {
+  const base = { speed: 20_000, tickMs: 5, interactive: true, keep: false, seed: 1, clusters: 3 };
+
+  it("retries after a refused command and finishes once the approval is accepted", async () => {
+    const answers = ["", "/approve wave-9", "/approve wave-2"];
+    const questions: string[] = [];
+    const result = await runDemo(base, {
+      ask: async (question) => {
+        questions.push(question);
+        return answers.shift() ?? "";
+      },
+    });
+    await rm(result.repoRoot, { recursive: true, force: true });
+    expect(questions).toHaveLength(3);
+    expect(questions[0]).toContain("wave wave-2 waits for approval on PR #3");
+    expect(result.outcome).toBe("done");
+    expect(result.expected).toBe(true);
+    expect(result.snapshot.waves.find((w) => w.name === "wave-2")?.approvedBy).toBe("alice");
+    const refused = result.events.filter((e) => e.kind === "comment" && e.text.includes("refused"));
+    expect(refused).toHaveLength(1);
+  }, 60_000);
+
+  it("reports a /rollback without --break as an unexpected outcome (exit 1)", async () => {
+    const result = await runDemo(base, { ask: async () => "/rollback" });
+    try {
+      expect(result.outcome).toBe("halted");
+      expect(result.expected).toBe(false);
+      const { merges, origin, before, clusterFiles } = await history(result.repoRoot);
+      // canary and wave-1 promoted, then the revert: wave-2 never merged.
+      expect(merges).toHaveLength(3);
+      for (const file of clusterFiles) {
+        expect(await git(origin, "show", `main:${file}`), file).toBe(
+          await git(origin, "show", `${before}:${file}`),
+        );
+      }
+    } finally {
+      await rm(result.repoRoot, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
