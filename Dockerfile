@@ -13,7 +13,9 @@ RUN npm run build
 
 # --- runtime: production dependencies and the compiled app only -------------------------------
 FROM node:24-slim AS runtime
+# HOST: Probot listens on localhost unless told otherwise, unreachable from outside a container.
 ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
     PORT=3000
 WORKDIR /app
 # git is needed at run time: promotion commits are built in a cached clone of the GitOps repo.

@@ -2,8 +2,11 @@
  * No Docker engine runs here, so this test performs the Dockerfile's runtime steps outside
  * Docker: copy what the image copies, install production dependencies only, and load the app.
  */
-import { execFile } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { cp, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -49,6 +52,7 @@ describe("Dockerfile", () => {
     expect(froms).toEqual(["node:24-slim", "node:24-slim"]);
     expect(dockerfile).toMatch(/^RUN npm ci --omit=dev --ignore-scripts/m);
     expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^\s+HOST=0\.0\.0\.0 \\$/m);
     expect(dockerfile).toMatch(/^EXPOSE 3000$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK [\s\S]*\/healthz/m);
     expect(dockerfile).toMatch(/^CMD \["npm", "start"\]$/m);
@@ -108,4 +112,78 @@ describe("production install (the Dockerfile's runtime stage, outside Docker)", 
     });
     expect(stdout.trim()).toBe("loaded");
   });
+
+  it("npm start serves /healthz, and the HEALTHCHECK command passes against it", async () => {
+    // A stand-in GitHub Enterprise API: /healthz asks it whether GitHub is reachable.
+    const ghe = createServer((req, res) => {
+      res.writeHead(req.url === "/api/v3/meta" ? 200 : 404, { "content-type": "application/json" });
+      res.end("{}");
+    });
+    await new Promise<void>((resolve) => ghe.listen(0, "127.0.0.1", resolve));
+    let output = "";
+    let app: ChildProcess | undefined;
+    try {
+      const port = await freePort();
+      const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+      const dockerfile = await readFile(join(ROOT, "Dockerfile"), "utf8");
+      const env = {
+        PATH: process.env.PATH,
+        NODE_ENV: "production",
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        APP_ID: "12345",
+        PRIVATE_KEY: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+        WEBHOOK_SECRET: "docker-test-secret",
+        GHE_HOST: `127.0.0.1:${(ghe.address() as AddressInfo).port}`,
+        GHE_PROTOCOL: "http",
+        LOG_LEVEL: "warn",
+      };
+      // Its own process group: npm start runs node as a child, and both must stop afterwards.
+      app = spawn("npm", ["start"], { cwd: dir, env, detached: true });
+      app.stdout?.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      app.stderr?.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      const deadline = Date.now() + 20_000;
+      let status = 0;
+      while (Date.now() < deadline) {
+        status = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.status,
+          () => 0,
+        );
+        if (status !== 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(status, output).toBe(200);
+      const [command, ...args] = healthcheckCommand(dockerfile);
+      const probe = await run(command!, args, {
+        env: { PATH: process.env.PATH, PORT: String(port) },
+      }).then(
+        () => 0,
+        (error: { code?: number }) => error.code ?? 1,
+      );
+      expect(probe).toBe(0);
+      expect(output).not.toContain("docker-test-secret");
+    } finally {
+      if (app?.pid) process.kill(-app.pid, "SIGTERM");
+      await new Promise<void>((resolve) => ghe.close(() => resolve()));
+    }
+  }, 40_000);
 });
+
+/** The HEALTHCHECK's command, as the Dockerfile writes it (exec form). */
+function healthcheckCommand(dockerfile: string): string[] {
+  const match = /^HEALTHCHECK [^\n]*\\\n\s*CMD (\[.*\])$/m.exec(dockerfile);
+  if (!match) throw new Error("no HEALTHCHECK CMD in exec form");
+  return JSON.parse(match[1]!) as string[];
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
