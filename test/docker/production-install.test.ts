@@ -126,7 +126,7 @@ describe("production install (the Dockerfile's runtime stage, outside Docker)", 
       const port = await freePort();
       const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
       const dockerfile = await readFile(join(ROOT, "Dockerfile"), "utf8");
-      const env = {
+      const env: NodeJS.ProcessEnv = {
         PATH: process.env.PATH,
         NODE_ENV: "production",
         HOST: "127.0.0.1",
@@ -139,11 +139,12 @@ describe("production install (the Dockerfile's runtime stage, outside Docker)", 
         LOG_LEVEL: "warn",
       };
       // Its own process group: npm start runs node as a child, and both must stop afterwards.
-      app = spawn("npm", ["start"], { cwd: dir, env, detached: true });
-      app.stdout?.on("data", (chunk: Buffer) => {
+      const child = spawn("npm", ["start"], { cwd: dir, env, detached: true });
+      app = child;
+      child.stdout?.on("data", (chunk: Buffer) => {
         output += chunk.toString();
       });
-      app.stderr?.on("data", (chunk: Buffer) => {
+      child.stderr?.on("data", (chunk: Buffer) => {
         output += chunk.toString();
       });
       const deadline = Date.now() + 20_000;
