@@ -249,7 +249,7 @@ export class E2eStack {
   async until<T>(
     what: string,
     check: () => Promise<T | undefined> | T | undefined,
-    timeoutMs = 30_000,
+    timeoutMs = 60_000,
   ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

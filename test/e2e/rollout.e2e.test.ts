@@ -1,0 +1,100 @@
+/**
+ * Black-box: the real app process against the fake GitHub and a fake Argo CD that follows what
+ * is merged. Happy path to done, and approvals (unauthorised refused, authorised merges).
+ */
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { expectNoDuplicatePrs, expectNoPings, expectNoSecrets } from "./e2e-assertions.js";
+import { E2eStack, REPO } from "./e2e-stack.js";
+import { ensureBuilt } from "./ensure-built.js";
+
+const shortOf = (sha: string) => sha.slice(0, 7);
+
+describe("e2e: rollouts", () => {
+  let stack: E2eStack | undefined;
+  beforeAll(async () => {
+    await ensureBuilt();
+  }, 180_000);
+  afterEach(async () => {
+    await stack?.stop();
+    stack = undefined;
+  });
+
+  it("a merged change rolls out through three waves to done, one PR per wave", async () => {
+    stack = await E2eStack.start();
+    const s = stack;
+    const { sha } = await s.github.mergeChange(REPO, {
+      files: { "base/app.yaml": "replicas: 3\n" },
+      title: "Scale payments for @acme/platform",
+      author: "alice",
+    });
+    for (const wave of ["canary", "wave-1", "wave-2"]) {
+      await s.until(`${wave} merged`, () =>
+        s.github.pullsOf(REPO).find((p) => p.head === `waves/${shortOf(sha)}/${wave}` && p.merged),
+      );
+    }
+    await s.until("every wave check success", () => {
+      const runs = s.github
+        .checkRunsOf(REPO)
+        .filter((r) => /^waves \/ (canary|wave-1|wave-2)$/.test(r.name));
+      return runs.length === 3 && runs.every((r) => r.conclusion === "success");
+    });
+    for (const cluster of s.clusters) {
+      expect(await s.pinned(cluster)).toContain(shortOf(sha));
+    }
+    const promotion = s.github.pullsOf(REPO).find((p) => p.head.endsWith("/canary"));
+    expect(promotion?.labels).toEqual(expect.arrayContaining(["waves:promotion", "waves:canary"]));
+    expectNoDuplicatePrs(s);
+    expectNoPings(s, "@acme/platform");
+    expectNoSecrets(s);
+  }, 120_000);
+
+  it("wave-2 waits for /approve wave-2: a read-only user is refused, a writer's approval merges it", async () => {
+    stack = await E2eStack.start({
+      waves: [
+        { name: "canary", clusters: ["canary-1"] },
+        { name: "wave-1", clusters: ["dev-1"] },
+        { name: "wave-2", clusters: ["prod-1"], requireApproval: true },
+      ],
+    });
+    const s = stack;
+    s.github.grant(REPO, "bob", "write");
+    s.github.grant(REPO, "mallory", "read");
+    const { sha } = await s.github.mergeChange(REPO, {
+      files: { "base/app.yaml": "replicas: 4\n" },
+      title: "Bump",
+      author: "alice",
+    });
+    const branch = `waves/${shortOf(sha)}/wave-2`;
+    const pr = await s.until("wave-2 PR awaiting approval", () =>
+      s.github
+        .pullsOf(REPO)
+        .find((p) => p.head === branch && p.labels.includes("waves:awaiting-approval")),
+    );
+    await s.until("action_required check with an Approve button", () =>
+      s.github
+        .checkRunsOf(REPO)
+        .find(
+          (r) =>
+            r.name === "waves / wave-2" &&
+            r.conclusion === "action_required" &&
+            r.actions.length > 0,
+        ),
+    );
+
+    const refused = await s.github.comment(REPO, pr.number, "mallory", "/approve wave-2");
+    await s.until("refusal reaction", () => refused.reactions.find((r) => r.content === "-1"));
+    await s.until("refusal reply", () =>
+      s.github
+        .repo(REPO)
+        .comments.find((c) => c.user.login === s.github.bot.login && c.issue === pr.number),
+    );
+    expect(pr.merged).toBe(false);
+
+    const approved = await s.github.comment(REPO, pr.number, "bob", "/approve wave-2");
+    await s.until("approval accepted", () => approved.reactions.find((r) => r.content === "+1"));
+    await s.until("wave-2 merged", () => (pr.merged ? pr : undefined));
+    expect(await s.pinned("prod-1")).toContain(shortOf(sha));
+    expectNoDuplicatePrs(s);
+    expectNoSecrets(s);
+  }, 120_000);
+});
