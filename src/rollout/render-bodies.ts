@@ -22,6 +22,13 @@ export function cell(text: string): string {
   return safeUserText(text).replace(/\r?\n/g, " ").replace(/\|/g, "\\|").trim() || "—";
 }
 
+/** A markdown table (built in code: a formatter would mangle a table around a placeholder). */
+export function table(header: readonly string[], rows: readonly string[]): string {
+  const head = `| ${header.join(" | ")} |`;
+  const rule = `| ${header.map(() => "---").join(" | ")} |`;
+  return [head, rule, ...rows].join("\n");
+}
+
 /** A link whose text is user text. */
 function link(text: string, url: string): string {
   const label = safeUserText(text).replace(/[[\]]/g, "").replace(/\r?\n/g, " ");
@@ -65,7 +72,7 @@ export async function promotionPrBody(
     waveCount: String(meta.waves.length),
     sourceLine: sourceLine(meta.source),
     clusterCount: String(meta.clusters.length),
-    fileRows: rows.join("\n"),
+    fileTable: table(["Cluster", "File", "From", "To"], rows),
     nextStep: nextStepOf(wave, next),
   });
   return `${body.trimEnd()}\n\n${encodeState(meta)}\n`;
@@ -88,7 +95,7 @@ export async function revertPrBody(
     failedWave: meta.failedWave,
     reason: cell(meta.reason),
     clusterCount: String(new Set(meta.files.map((f) => f.cluster)).size),
-    fileRows: rows.join("\n"),
+    fileTable: table(["Cluster", "File", "Restored", "Was"], rows),
     sourceLine: sourceLine(meta.source),
   });
   return `${body.trimEnd()}\n\n${encodeState(meta)}\n`;
@@ -105,17 +112,19 @@ const VERDICT_ICON: Record<string, string> = {
   unknown: "❔ unknown",
 };
 
-function resultRows(outcome: GateOutcome | undefined): string {
+function resultTable(outcome: GateOutcome | undefined): string {
+  return table(["Cluster", "Check", "Verdict", "Reason"], resultRows(outcome));
+}
+
+function resultRows(outcome: GateOutcome | undefined): string[] {
   const results = [...(outcome?.results ?? [])].sort(
     (a, b) => a.cluster.localeCompare(b.cluster) || a.check.localeCompare(b.check),
   );
-  if (results.length === 0) return "| — | — | — | no evaluation yet |";
-  return results
-    .map((r) => {
-      const reason = r.url ? `${cell(r.reason)} ([link](${r.url}))` : cell(r.reason);
-      return `| ${cell(r.cluster)} | \`${cell(r.check)}\` | ${VERDICT_ICON[r.status] ?? r.status} | ${reason} |`;
-    })
-    .join("\n");
+  if (results.length === 0) return ["| — | — | — | no evaluation yet |"];
+  return results.map((r) => {
+    const reason = r.url ? `${cell(r.reason)} ([link](${r.url}))` : cell(r.reason);
+    return `| ${cell(r.cluster)} | \`${cell(r.check)}\` | ${VERDICT_ICON[r.status] ?? r.status} | ${reason} |`;
+  });
 }
 
 function clockLine(action: WaveCheckAction, waitTimeMs: number, now: Date): string {
@@ -173,7 +182,7 @@ export async function waveCheckOutput(
   const summary = renderTemplate(await loadTemplate("wave-check", overrides), {
     headline,
     clockLine: clockLine(action, waitTimeMs, now),
-    resultRows: resultRows(action.outcome),
+    resultTable: resultTable(action.outcome),
     wave: action.wave,
     shortRevision: shortRevision(action.revision),
   });

@@ -2,7 +2,7 @@
 import type { WavePlan } from "../plan/types.js";
 import type { CheckConclusion, CheckStatus } from "../scm/port.js";
 import { safeUserText } from "../util/redact.js";
-import { cell, sourceLine } from "./render-bodies.js";
+import { cell, sourceLine, table } from "./render-bodies.js";
 import { loadTemplate, renderTemplate, type TemplateOverrides } from "./render-template.js";
 import { rolloutPhase } from "./rollout-phase.js";
 import { LABEL_HELD, type RolloutState, shortRevision } from "./types.js";
@@ -127,7 +127,7 @@ export async function rolloutCheckSummary(
     headline: safeUserText(view.headline),
     shortRevision: shortRevision(rollout.revision),
     sourceLine: sourceLine(rollout.source),
-    waveRows: rows.join("\n"),
+    waveTable: table(["Wave", "Clusters", "Pull request", "State"], rows),
   });
   return text.trimEnd();
 }

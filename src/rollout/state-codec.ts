@@ -8,6 +8,7 @@ import { z } from "zod";
 import { PromotionFile } from "../config/waves.schema.js";
 import type { GateClock } from "../health/types.js";
 import type { Logger } from "../util/logger.js";
+import { safeUserText } from "../util/redact.js";
 import type { PromotionMeta, RevertMeta, RolloutMeta } from "./types.js";
 
 const STATE_TAG = "waves:state";
@@ -134,8 +135,14 @@ function decodeHidden<T>(
   return parsed.data;
 }
 
+/** User text in the hidden block is made safe too: a body is readable by anyone who sees the PR. */
 export function encodeState(meta: RolloutMeta): string {
-  return hiddenJson(STATE_TAG, meta);
+  const source = {
+    ...meta.source,
+    title: safeUserText(meta.source.title),
+    author: safeUserText(meta.source.author),
+  };
+  return hiddenJson(STATE_TAG, { ...meta, source });
 }
 
 /** The metadata at the end of a rollout PR's body, or undefined (logged) when absent or invalid. */
