@@ -93,8 +93,12 @@ describe("README and docs", () => {
     const src = await sourceText("src");
     const probot = await sourceText("node_modules/probot/lib");
     for (const doc of DOCS) {
+      // Every upper-case name in backticks in the first cell of a table row.
+      const firstCells = [...(await text(doc)).matchAll(/^\|([^|\n]*)\|/gm)].map((m) => m[1]!);
       const names = unique(
-        [...(await text(doc)).matchAll(/^\| `([A-Z][A-Z0-9_]+)`/gm)].map((m) => m[1]!),
+        firstCells.flatMap((cell) =>
+          [...cell.matchAll(/`([A-Z][A-Z0-9_]{2,})`/g)].map((m) => m[1]!),
+        ),
       );
       for (const name of names) {
         const known = src.includes(name) || probot.includes(name);
@@ -102,6 +106,7 @@ describe("README and docs", () => {
       }
     }
     expect(src).toContain("WAVES_RECONCILE_INTERVAL");
+    expect(await text("README.md")).toContain("`WAVES_GIT_EMAIL`");
   });
 
   it("lists comment commands the engine parses", async () => {
