@@ -1,0 +1,88 @@
+/** Black-box: a failing canary is reverted byte-for-byte; a newer merge supersedes a rollout. */
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { expectNoDuplicatePrs, expectNoSecrets } from "./e2e-assertions.js";
+import { clusterFile, E2eStack, INITIAL_REVISION, REPO } from "./e2e-stack.js";
+import { ensureBuilt } from "./ensure-built.js";
+
+const shortOf = (sha: string) => sha.slice(0, 7);
+
+describe("e2e: failures", () => {
+  let stack: E2eStack | undefined;
+  beforeAll(async () => {
+    await ensureBuilt();
+  }, 180_000);
+  afterEach(async () => {
+    await stack?.stop();
+    stack = undefined;
+  });
+
+  it("canary turns Degraded → revert PR merged, files restored byte-for-byte, rollout halted", async () => {
+    stack = await E2eStack.start({ broken: ["canary-1"] });
+    const s = stack;
+    const before = await s.pinned("canary-1");
+    expect(before).toBe(clusterFile("canary-1", INITIAL_REVISION));
+    const { sha } = await s.github.mergeChange(REPO, {
+      files: { "base/app.yaml": "replicas: 0\n" },
+      title: "Break it",
+      author: "alice",
+    });
+    const revert = await s.until("revert PR merged", () =>
+      s.github.pullsOf(REPO).find((p) => p.labels.includes("waves:revert") && p.merged),
+    );
+    expect(revert.head.startsWith(`waves/${shortOf(sha)}`)).toBe(true);
+    expect(await s.pinned("canary-1")).toBe(before);
+    await s.until("canary check failure", () =>
+      s.github
+        .checkRunsOf(REPO)
+        .find((r) => r.name === "waves / canary" && r.conclusion === "failure"),
+    );
+    await s.until("halted label", () =>
+      s.github.pullsOf(REPO).find((p) => p.labels.includes("waves:halted")),
+    );
+    expect(s.github.pullsOf(REPO).some((p) => p.head.endsWith("/wave-1"))).toBe(false);
+    expectNoDuplicatePrs(s);
+    expectNoSecrets(s);
+  }, 120_000);
+
+  it("a newer merge supersedes the rollout in flight: its open PRs closed, the newer one done", async () => {
+    stack = await E2eStack.start({
+      waves: [
+        { name: "canary", clusters: ["canary-1"], waitTime: "4s" },
+        { name: "wave-1", clusters: ["dev-1"] },
+        { name: "wave-2", clusters: ["prod-1"] },
+      ],
+    });
+    const s = stack;
+    const first = await s.github.mergeChange(REPO, {
+      files: { "base/app.yaml": "replicas: 5\n" },
+      title: "First",
+      author: "alice",
+    });
+    await s.until("first canary merged", () =>
+      s.github
+        .pullsOf(REPO)
+        .find((p) => p.head === `waves/${shortOf(first.sha)}/canary` && p.merged),
+    );
+    const second = await s.github.mergeChange(REPO, {
+      files: { "base/app.yaml": "replicas: 6\n" },
+      title: "Second",
+      author: "alice",
+    });
+    await s.until(
+      "second rollout's wave-2 merged",
+      () =>
+        s.github
+          .pullsOf(REPO)
+          .find((p) => p.head === `waves/${shortOf(second.sha)}/wave-2` && p.merged),
+      45_000,
+    );
+    const firstPrs = s.github
+      .pullsOf(REPO)
+      .filter((p) => p.head.startsWith(`waves/${shortOf(first.sha)}/`));
+    expect(firstPrs.filter((p) => p.state === "open")).toEqual([]);
+    expect(firstPrs.some((p) => p.head.endsWith("/wave-2") && p.merged)).toBe(false);
+    for (const cluster of s.clusters)
+      expect(await s.pinned(cluster)).toContain(shortOf(second.sha));
+    expectNoDuplicatePrs(s);
+  }, 120_000);
+});
