@@ -1,10 +1,11 @@
-import { readdir, readFile, stat } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   GitAuthError,
   GitPushRejectedError,
+  GitRefNotFoundError,
   GitUnreachableError,
   GitWorkspace,
   type GitWorkspaceOptions,
@@ -41,7 +42,7 @@ const errorsSeen: string[] = [];
 beforeAll(async () => {
   root = await makeTempDir("waves-ws-");
   reposDir = join(root, "repos");
-  await import("node:fs/promises").then((fs) => fs.mkdir(reposDir));
+  await mkdir(reposDir);
   server = await startGitHttpServer({ root: reposDir, token: TOKEN });
 });
 
@@ -106,6 +107,20 @@ describe("GitWorkspace over a file path remote", () => {
     expect(await reopened.readFile("main", "clusters")).toBeUndefined();
   });
 
+  it("clones again over a broken cache directory", async () => {
+    const repo = fixture();
+    const { cacheDir } = workspace();
+    const first = new GitWorkspace({ cacheDir, identity: IDENTITY });
+    await first.checkout({ url: repo.path });
+    const [dir] = await readdir(cacheDir);
+    await writeFile(join(cacheDir, dir!, "config"), "not a git config");
+    const ledger = new CallLedger();
+    const second = new GitWorkspace({ cacheDir, identity: IDENTITY, ledger });
+    const checkout = await second.checkout({ url: repo.path });
+    expect(ledger.count({ endpoint: "git clone", status: 200 })).toBe(1);
+    expect(await checkout.headOf("main")).toBe(repo.sha);
+  });
+
   it("reads many files in one batch and keeps unknown paths undefined", async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 300; i++) files[`clusters/c${i}/app.yaml`] = `rev: ${i}\n`;
@@ -141,6 +156,43 @@ describe("GitWorkspace over HTTP with token auth", () => {
     expect(ledger.count({ endpoint: "git fetch" })).toBe(2);
     await checkout.readFiles(repo.sha, ["clusters/alpha/app.yaml", "README.md"]);
     expect(ledger.count({ endpoint: "git fetch" })).toBe(2);
+  });
+
+  it("fetches 300 missing blobs in one gzip-compressed request and reads them all", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) files[`clusters/c${i}/app.yaml`] = `rev: ${i}\n`;
+    const repo = fixture(files);
+    const { ws, ledger } = workspace();
+    const checkout = await ws.checkout({ url: repo.httpUrl, token: () => TOKEN });
+    const read = await checkout.readFiles("main", Object.keys(files));
+    expect([...read.values()].filter((v) => v !== undefined)).toHaveLength(300);
+    expect(read.get("clusters/c123/app.yaml")).toBe("rev: 123\n");
+    expect(ledger.count({ endpoint: "git fetch" })).toBe(1);
+  });
+
+  it("uses the newest token given for the repository", async () => {
+    const repo = fixture();
+    const { ws } = workspace();
+    const tokens: string[] = [];
+    const recording = (label: string) => () => {
+      tokens.push(label);
+      return TOKEN;
+    };
+    const first = await ws.checkout({ url: repo.httpUrl, token: recording("a") });
+    const second = await ws.checkout({ url: repo.httpUrl, token: recording("b") });
+    expect(second).toBe(first);
+    await second.fetch("main");
+    expect(tokens).toEqual(["a", "b"]);
+  });
+
+  it("reports a branch the remote does not have as GitRefNotFoundError", async () => {
+    const repo = fixture();
+    const { ws, ledger } = workspace();
+    const checkout = await ws.checkout({ url: repo.httpUrl, token: () => TOKEN });
+    const error = await capture(checkout.fetch("waves/0000000/none"));
+    expect(error).toBeInstanceOf(GitRefNotFoundError);
+    expect((error as Error).message).toContain("waves/0000000/none does not exist");
+    expect(ledger.count({ endpoint: "git fetch", status: 404 })).toBe(1);
   });
 
   it("commits exactly the given changes once, with the app identity, and pushes them", async () => {
