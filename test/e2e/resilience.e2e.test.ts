@@ -1,0 +1,115 @@
+/**
+ * Black-box: the app SIGKILLed mid-bake resumes after a restart without a second PR; every
+ * webhook delivered twice gives the same outcome; the app runs with Redis (REDIS_URL).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { expectNoDuplicatePrs, expectNoSecrets } from "./e2e-assertions.js";
+import { E2eStack, REPO } from "./e2e-stack.js";
+import { ensureBuilt } from "./ensure-built.js";
+
+const shortOf = (sha: string) => sha.slice(0, 7);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitAllMerged(s: E2eStack, sha: string): Promise<void> {
+  for (const wave of ["canary", "wave-1", "wave-2"]) {
+    await s.until(`${wave} merged`, () =>
+      s.github.pullsOf(REPO).find((p) => p.head === `waves/${shortOf(sha)}/${wave}` && p.merged),
+    );
+  }
+}
+
+describe("e2e: resilience", () => {
+  let stack: E2eStack | undefined;
+  let redis: ChildProcess | undefined;
+  beforeAll(async () => {
+    await ensureBuilt();
+  }, 180_000);
+  afterEach(async () => {
+    await stack?.stop();
+    stack = undefined;
+    redis?.kill("SIGKILL");
+    redis = undefined;
+  });
+
+  it("SIGKILL mid-bake, restart: the rollout resumes with its bake clock and opens no second PR", async () => {
+    stack = await E2eStack.start({
+      waves: [
+        { name: "canary", clusters: ["canary-1"], waitTime: "3s" },
+        { name: "wave-1", clusters: ["dev-1", "dev-2"] },
+        { name: "wave-2", clusters: ["prod-1"] },
+      ],
+    });
+    const s = stack;
+    const { sha } = await s.github.mergeChange(REPO, {
+      files: { "base/app.yaml": "replicas: 7\n" },
+      title: "Resume me",
+      author: "alice",
+    });
+    await s.until("canary baking", () =>
+      s.github
+        .checkRunsOf(REPO)
+        .find((r) => r.name === "waves / canary" && r.status === "in_progress"),
+    );
+    await s.killApp();
+    expect(s.github.pullsOf(REPO).some((p) => p.head.endsWith("/wave-1"))).toBe(false);
+    await s.startApp();
+    await waitAllMerged(s, sha);
+    expectNoDuplicatePrs(s);
+    expect(s.github.checkRunsOf(REPO).filter((r) => r.name === "waves / canary")).toHaveLength(1);
+    expectNoSecrets(s);
+  }, 120_000);
+
+  it("every webhook delivered twice: the same single rollout, one PR per wave", async () => {
+    stack = await E2eStack.start();
+    const s = stack;
+    s.github.webhooks.duplicate = true;
+    const { sha } = await s.github.mergeChange(REPO, {
+      files: { "base/app.yaml": "replicas: 8\n" },
+      title: "Twice",
+      author: "alice",
+    });
+    await waitAllMerged(s, sha);
+    await s.github.webhooks.idle();
+    expect(s.github.webhooks.deliveries.filter((d) => d.attempt === 2).length).toBeGreaterThan(0);
+    expectNoDuplicatePrs(s);
+    for (const wave of ["canary", "wave-1", "wave-2"]) {
+      expect(s.github.checkRunsOf(REPO).filter((r) => r.name === `waves / ${wave}`)).toHaveLength(
+        1,
+      );
+    }
+  }, 120_000);
+
+  it("runs with REDIS_URL (Probot's shared throttling on a real redis-server)", async () => {
+    const port = await freePort();
+    redis = spawn(
+      "redis-server",
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      {
+        stdio: "ignore",
+      },
+    );
+    stack = await E2eStack.start({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+    const s = stack;
+    const { sha } = await s.github.mergeChange(REPO, {
+      files: { "base/app.yaml": "replicas: 9\n" },
+      title: "Redis",
+      author: "alice",
+    });
+    await s.until("canary PR opened", () =>
+      s.github.pullsOf(REPO).find((p) => p.head === `waves/${shortOf(sha)}/canary`),
+    );
+    const health = await fetch(`${s.appUrl}/healthz`);
+    expect(health.status).toBe(200);
+  }, 120_000);
+});
