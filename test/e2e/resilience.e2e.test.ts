@@ -2,13 +2,15 @@
  * Black-box: the app SIGKILLed mid-bake resumes after a restart without a second PR; every
  * webhook delivered twice gives the same outcome; the app runs with Redis (REDIS_URL).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createServer } from "node:net";
+import { promisify } from "node:util";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { expectNoDuplicatePrs, expectNoSecrets } from "./e2e-assertions.js";
 import { E2eStack, REPO } from "./e2e-stack.js";
 import { ensureBuilt } from "./ensure-built.js";
 
+const exec = promisify(execFile);
 const shortOf = (sha: string) => sha.slice(0, 7);
 
 async function freePort(): Promise<number> {
@@ -19,6 +21,14 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
     });
   });
+}
+
+/** The bake clock's start, kept in the wave check run's output. */
+function startedAt(run: {
+  output: { summary: string | null; text: string | null };
+}): string | undefined {
+  const text = `${run.output.summary ?? ""}\n${run.output.text ?? ""}`;
+  return /<!-- waves:gate \{"startedAt":"([^"]+)"/.exec(text)?.[1];
 }
 
 async function waitAllMerged(s: E2eStack, sha: string): Promise<void> {
@@ -56,17 +66,26 @@ describe("e2e: resilience", () => {
       title: "Resume me",
       author: "alice",
     });
-    await s.until("canary baking", () =>
+    const baking = await s.until("canary baking", () =>
       s.github
         .checkRunsOf(REPO)
-        .find((r) => r.name === "waves / canary" && r.status === "in_progress"),
+        .find(
+          (r) =>
+            r.name === "waves / canary" && r.status === "in_progress" && startedAt(r) !== undefined,
+        ),
     );
+    const clockStart = startedAt(baking);
+    expect(clockStart).toBeDefined();
     await s.killApp();
     expect(s.github.pullsOf(REPO).some((p) => p.head.endsWith("/wave-1"))).toBe(false);
     await s.startApp();
     await waitAllMerged(s, sha);
     expectNoDuplicatePrs(s);
-    expect(s.github.checkRunsOf(REPO).filter((r) => r.name === "waves / canary")).toHaveLength(1);
+    const canary = s.github.checkRunsOf(REPO).filter((r) => r.name === "waves / canary");
+    expect(canary).toHaveLength(1);
+    // The bake clock survived the restart: it is read back from the check run, not restarted.
+    expect(canary[0] && startedAt(canary[0])).toBe(clockStart);
+    expect(canary[0]?.conclusion).toBe("success");
     expectNoSecrets(s);
   }, 120_000);
 
@@ -111,5 +130,8 @@ describe("e2e: resilience", () => {
     );
     const health = await fetch(`${s.appUrl}/healthz`);
     expect(health.status).toBe(200);
+    // Probot's throttling keeps its shared state in Redis (Bottleneck keys).
+    const { stdout } = await exec("redis-cli", ["-p", String(port), "--scan"]);
+    expect(stdout.split("\n").some((key) => key.startsWith("b_"))).toBe(true);
   }, 120_000);
 });
