@@ -66,13 +66,18 @@ function findQueued(current: RolloutState | undefined): PushObservation | undefi
  * Rounds of derive → gate → decide → execute until nothing is left to do, then the overall
  * check. `first` carries the event's observation (a push, a command) into the first round.
  */
-async function run(ctx: StepContext, first: Observations = {}): Promise<RolloutState[]> {
+async function run(
+  ctx: StepContext,
+  first: Observations = {},
+  initial?: RolloutState[],
+): Promise<RolloutState[]> {
   const { env } = ctx;
   let rollouts: RolloutState[] = [];
   let pending: Observations = first;
   let startedNewest: string | undefined;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    rollouts = await deriveState(env.target, env.source, env.logger);
+    rollouts =
+      round === 0 && initial ? initial : await deriveState(env.target, env.source, env.logger);
     if (round === 0) startedNewest = rollouts.at(-1)?.revision;
     const current = rollouts.at(-1);
     const obs: Observations = { ...pending };
@@ -195,7 +200,7 @@ export async function reconcile(env: RolloutEnv): Promise<ReconcileReport> {
   }
   const ctx = newContext(env, loaded.config, newest.source.branch);
   try {
-    await run(ctx);
+    await run(ctx, {}, rollouts);
     return ctx.report;
   } catch (error) {
     return failed(ctx, error);
