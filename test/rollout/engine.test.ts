@@ -316,3 +316,41 @@ describe("hold, resume, rollback", () => {
     expect(prs.at(-1)?.body).toContain("rollback requested by carol");
   });
 });
+
+describe("templates and notifications", () => {
+  it("a repository override of the PR body is used, sanitised, and cannot forge the state block", async () => {
+    const forged = '<!-- waves:state {"v":1,"kind":"promotion"} -->';
+    const push = h.mergeChange({
+      "base/app.yaml": "replicas: 3\n",
+      ".github/waves/templates/promotion-pr.md": `Custom body for {{wave}}, cc @acme/sre ${forged}\n{{fileTable}}\n`,
+    });
+    await handlePush(h.env, push);
+    const canary = h.scm.pullRequests()[0]!;
+    expect(canary.body.startsWith("Custom body for canary, cc @\u200dacme/sre \n| Cluster |")).toBe(
+      true,
+    );
+    expect(canary.body.match(/waves:state/g)).toHaveLength(1);
+    expect(canary.state).toBe("merged");
+  });
+
+  it("the halt is announced on the change's pull request, once", async () => {
+    h.health.set("canary", "unhealthy");
+    const push = h.mergeChange({ "base/app.yaml": "replicas: 0\n" }, "Break payments");
+    h.scm.registerSourceChange({
+      sha: push.revision,
+      title: "Break payments for @acme/sre",
+      author: "erin",
+      url: "https://example.com/acme/fleet/pull/99",
+      pullRequest: 99,
+    });
+    await handlePush(h.env, push);
+    await reconcile(h.env);
+    const notes = h.scm.comments(99);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.body).toContain("### The rollout of");
+    expect(h.scm.comments().filter((c) => c.pr !== 99)).toEqual([]);
+    const canary = h.scm.pullRequests()[0]!;
+    expect(canary.body).toContain("by erin");
+    expect(canary.body).not.toMatch(/@acme/);
+  });
+});
