@@ -4,7 +4,7 @@
  */
 
 import { resolve } from "node:path";
-import { createInterface } from "node:readline/promises";
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import type { CliIo } from "./cli-io.js";
 
@@ -124,14 +124,32 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const { presentDemo } = await import("../demo/present-demo.js");
-  const prompt = options.interactive
-    ? createInterface({ input: process.stdin, output: process.stdout })
-    : undefined;
+  const prompt = options.interactive ? stdinLines(io) : undefined;
   try {
     const { dir, ...rest } = options;
     const demo = { ...rest, ...(dir ? { dir: resolve(io.cwd, dir) } : {}) };
-    return await presentDemo(demo, io, prompt ? (q) => prompt.question(q) : undefined);
+    return await presentDemo(demo, io, prompt?.ask);
   } finally {
     prompt?.close();
   }
+}
+
+/**
+ * Lines typed (or piped) on stdin, read in order: lines that arrive before a question is asked
+ * are kept for it. At the end of input, `ask` answers undefined.
+ */
+function stdinLines(io: CliIo): {
+  ask(question: string): Promise<string | undefined>;
+  close(): void;
+} {
+  const rl = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = rl[Symbol.asyncIterator]();
+  return {
+    async ask(question) {
+      io.out(question);
+      const next = await lines.next();
+      return next.done ? undefined : String(next.value);
+    },
+    close: () => rl.close(),
+  };
 }

@@ -19,7 +19,7 @@ export class DemoApprovals {
     private readonly env: RolloutEnv,
     private readonly scm: LocalScm,
     private readonly observer: DemoObserver,
-    private readonly ask?: (question: string) => Promise<string>,
+    private ask?: (question: string) => Promise<string | undefined>,
   ) {}
 
   /** Acts on every wave that waits for approval now. */
@@ -31,6 +31,12 @@ export class DemoApprovals {
         const line = await this.ask(
           `\nwave ${view.name} waits for approval on PR #${view.pr}. Type a command as ${DEMO_APPROVER} (e.g. /approve ${view.name}, /hold, /rollback): `,
         );
+        if (line === undefined) {
+          // Input ended (a closed or piped stdin): approve as the demo does without a person.
+          this.ask = undefined;
+          this.observer.emit("comment", `no more input: ${DEMO_APPROVER} will approve`);
+          continue;
+        }
         const body = line.trim();
         if (body === "") continue;
         if ((await this.comment(view.pr, body, DEMO_APPROVER)) && body.startsWith("/approve")) {

@@ -111,6 +111,6 @@ export interface DemoHooks {
   onEvent?(event: DemoEvent): void;
   /** Called after each tick with the whole picture (for a live terminal view). */
   onFrame?(snapshot: DemoSnapshot): void;
-  /** Interactive approvals: asks a question, returns the typed line. */
-  ask?(question: string): Promise<string>;
+  /** Interactive approvals: asks a question, returns the typed line (undefined: no more input). */
+  ask?(question: string): Promise<string | undefined>;
 }

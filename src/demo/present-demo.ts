@@ -10,7 +10,7 @@ import { runDemo } from "./run-demo.js";
 export async function presentDemo(
   options: DemoOptions,
   io: CliIo,
-  ask?: (question: string) => Promise<string>,
+  ask?: (question: string) => Promise<string | undefined>,
 ): Promise<number> {
   const live = io.isTTY && !ask ? liveRenderer((text) => io.out(text)) : undefined;
   let last: DemoSnapshot | undefined;
