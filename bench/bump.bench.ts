@@ -2,11 +2,12 @@
  * Promotion benchmark: plan + bump + commit + push of a wave of 1, 100 and 1,000 clusters on a
  * generated GitOps repository of 10,000 files, served over smart HTTP (git-http-backend, token
  * auth) on loopback. Cold = fresh cache (first clone); warm = cached clone after an upstream
- * commit (incremental fetch). Prints medians in ms and checks the targets.
+ * commit (incremental fetch). Medians in ms; the full-clone column shows what the partial clone
+ * saves a cold start. Checks the targets.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../src/config/index.js";
 import { bumpFiles } from "../src/gitops/bump/index.js";
@@ -29,10 +30,14 @@ const COLD_REPS = Number(process.env.BENCH_COLD_REPS ?? 3);
 const WARM_REPS = Number(process.env.BENCH_WARM_REPS ?? 5);
 const IDENTITY = { name: "waves[bot]", email: "waves[bot]@users.noreply.github.com" };
 
+const PHASES = ["checkout+fetch", "config+plan", "read", "bump", "commit+push"] as const;
+type Phase = (typeof PHASES)[number];
+
 interface RunResult {
   ms: number;
   files: number;
   calls: number;
+  phases: Record<Phase, number>;
 }
 
 async function promote(
@@ -44,8 +49,16 @@ async function promote(
   const revision = randomBytes(20).toString("hex");
   const callsBefore = ledger.count({ target: "git" });
   const started = performance.now();
+  const phases = {} as Record<Phase, number>;
+  let lapStart = started;
+  const lap = (phase: Phase) => {
+    const now = performance.now();
+    phases[phase] = now - lapStart;
+    lapStart = now;
+  };
   const checkout = await ws.checkout({ url, token: () => TOKEN });
   const base = await checkout.fetch("main");
+  lap("checkout+fetch");
   const configText = await checkout.readFile(base, ".github/waves.yml");
   const loaded = loadConfig(configText ?? "");
   if (!loaded.ok) throw new Error(`bench config invalid: ${loaded.errors[0]?.message}`);
@@ -55,12 +68,15 @@ async function promote(
   });
   const wave = plan.waves.find((w) => w.clusters.length === size);
   if (!wave) throw new Error(`no wave of ${size} clusters in the plan`);
+  lap("config+plan");
   const paths = [...new Set(wave.files.map((file) => file.path))];
   const contents = await checkout.readFiles(base, paths);
+  lap("read");
   const bump = bumpFiles(wave.files, revision, (path) => contents.get(path), {
     sourceRepo: SOURCE_REPO,
   });
   if (bump.errors.length > 0) throw bump.errors[0];
+  lap("bump");
   const result = await checkout.commitAndPush({
     base,
     branch: `waves/${revision.slice(0, 7)}/${wave.name}`,
@@ -68,7 +84,9 @@ async function promote(
     changes: bump.changes.map(({ path, content }) => ({ path, content })),
   });
   if (!result.pushed) throw new Error("nothing was pushed");
+  lap("commit+push");
   return {
+    phases,
     ms: performance.now() - started,
     files: bump.changes.length,
     calls: ledger.count({ target: "git" }) - callsBefore,
@@ -88,16 +106,22 @@ async function main(): Promise<void> {
       `bump.bench: ${repo.files} files, ${names.length} waves, remote over HTTP (git-http-backend, token auth) on loopback; ${cpus().length} CPUs; cold x${COLD_REPS}, warm x${WARM_REPS}`,
     );
     const rows: (string | number)[][] = [];
+    const phaseRows: (string | number)[][] = [];
     const verdicts: string[] = [];
-    for (const size of SIZES) {
-      const cold: RunResult[] = [];
+    const coldRuns = async (size: number, partialClone: boolean): Promise<RunResult[]> => {
+      const runs: RunResult[] = [];
       for (let i = 0; i < COLD_REPS; i++) {
-        const cacheDir = join(root, `cold-${size}-${i}`);
-        const ws = new GitWorkspace({ cacheDir, identity: IDENTITY, ledger });
+        const cacheDir = join(root, `cold-${size}-${partialClone}-${i}`);
+        const ws = new GitWorkspace({ cacheDir, identity: IDENTITY, ledger, partialClone });
         upstreamCommit(repo.path, ++round);
-        cold.push(await promote(ws, url, size, ledger));
+        runs.push(await promote(ws, url, size, ledger));
         await rm(cacheDir, { recursive: true, force: true });
       }
+      return runs;
+    };
+    for (const size of SIZES) {
+      const cold = await coldRuns(size, true);
+      const coldFull = await coldRuns(size, false);
       const ws = new GitWorkspace({
         cacheDir: join(root, `warm-${size}`),
         identity: IDENTITY,
@@ -110,15 +134,28 @@ async function main(): Promise<void> {
         warm.push(await promote(ws, url, size, ledger));
       }
       const coldMs = median(cold.map((r) => r.ms));
+      const coldFullMs = median(coldFull.map((r) => r.ms));
       const warmMs = median(warm.map((r) => r.ms));
+      const ratio = coldMs / warmMs;
+      for (const [label, runs] of [
+        ["cold", cold],
+        ["warm", warm],
+      ] as const) {
+        phaseRows.push([
+          size,
+          label,
+          ...PHASES.map((p) => Math.round(median(runs.map((r) => r.phases[p])))),
+        ]);
+      }
       rows.push([
         size,
         warm[0]?.files ?? 0,
         Math.round(coldMs),
+        Math.round(coldFullMs),
         Math.round(warmMs),
-        `${(coldMs / warmMs).toFixed(1)}x`,
-        median(cold.map((r) => r.calls)),
-        median(warm.map((r) => r.calls)),
+        `${ratio.toFixed(1)}x`,
+        `${(coldFullMs / warmMs).toFixed(1)}x`,
+        `${median(cold.map((r) => r.calls))} / ${median(warm.map((r) => r.calls))}`,
       ]);
       if (size === 1_000) {
         verdicts.push(
@@ -126,7 +163,7 @@ async function main(): Promise<void> {
         );
       }
       verdicts.push(
-        `${size}-cluster wave warm vs cold ${(coldMs / warmMs).toFixed(1)}x (target >= 5x): ${coldMs / warmMs >= 5 ? "PASS" : "FAIL"}`,
+        `${size}-cluster wave cold/warm ${ratio.toFixed(1)}x (target >= 5x): ${ratio >= 5 ? "PASS" : "FAIL"}`,
       );
     }
     console.log(
@@ -134,17 +171,22 @@ async function main(): Promise<void> {
         [
           "clusters",
           "files changed",
-          "cold median ms",
-          "warm median ms",
+          "cold ms (partial)",
+          "cold ms (full clone)",
+          "warm ms",
           "cold/warm",
-          "git calls cold",
-          "git calls warm",
+          "full cold/warm",
+          "git calls cold/warm",
         ],
         rows,
       ),
     );
+    console.log("\nmedian ms per phase:");
+    console.log(formatTable(["clusters", "run", ...PHASES], phaseRows));
     for (const verdict of verdicts) console.log(verdict);
-    console.log(`HTTP requests served: ${server.requests}`);
+    console.log(
+      `HTTP requests served: ${server.requests}; load average ${loadavg()[0]?.toFixed(1)}`,
+    );
   } finally {
     await server.close();
     await rm(root, { recursive: true, force: true });

@@ -117,6 +117,8 @@ export function createFixtureRepo(
     ["http.receivepack", "true"],
     ["uploadpack.allowFilter", "true"],
     ["uploadpack.allowAnySHA1InWant", "true"],
+    // The server's own housekeeping would run inside timed pushes; GitHub does it elsewhere.
+    ["receive.autogc", "false"],
   ] as const) {
     git(path, ["config", key, value]);
   }

@@ -10,11 +10,10 @@ import { checkBranchName, checkFilePath, isCommitId } from "./git-remote.js";
 import { GitSerialQueue } from "./git-serial-queue.js";
 import type { CommitAndPushOptions, CommitAndPushResult, RepoCheckout } from "./workspace.js";
 import type { RepoGit } from "./workspace-git.js";
+import { WorkspaceTree } from "./workspace-tree.js";
 
 const TRACKING = "refs/remotes/origin/";
 const BUILD_REF = "refs/waves/build";
-/** Above this many paths, list the whole tree once instead of matching pathspecs. */
-const FULL_LISTING_ABOVE = 64;
 
 export interface CheckoutSettings {
   identity: { name: string; email: string };
@@ -24,27 +23,21 @@ export interface CheckoutSettings {
   clock: () => Date;
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-interface TreeEntry {
-  mode: string;
-  type: string;
-  oid: string;
-}
-
 export class WorkspaceCheckout implements RepoCheckout {
   private readonly queue = new GitSerialQueue();
   /** When each branch was last fetched (or pushed) by this process. */
   private readonly fetchedAt = new Map<string, number>();
+  private readonly knownCommits = new Set<string>();
+  private readonly tree: WorkspaceTree;
 
   constructor(
     private readonly git: RepoGit,
     private readonly settings: CheckoutSettings,
-  ) {}
+  ) {
+    this.tree = new WorkspaceTree(git, settings.partial, (oids, ref) =>
+      this.fetchObjects(oids, ref),
+    );
+  }
 
   /** Marks branches as fresh (right after the clone brought them). */
   markFetched(branches: readonly string[]): void {
@@ -67,32 +60,7 @@ export class WorkspaceCheckout implements RepoCheckout {
 
   async readFiles(ref: string, paths: readonly string[]): Promise<Map<string, string | undefined>> {
     for (const path of paths) checkFilePath(path);
-    return this.queue.run(async () => {
-      const commit = await this.resolveCommit(ref);
-      const entries = await this.treeEntries(commit, paths);
-      const oids = [
-        ...new Set([...entries.values()].filter((e) => e.type === "blob").map((e) => e.oid)),
-      ];
-      if (this.settings.partial) await this.fetchMissingBlobs(commit, paths, oids);
-      const objects =
-        oids.length === 0
-          ? new Map()
-          : parseCatFileBatch(
-              (
-                await this.git.local(["cat-file", "--batch"], "read", {
-                  input: `${oids.join("\n")}\n`,
-                })
-              ).stdout,
-              oids,
-            );
-      const result = new Map<string, string | undefined>();
-      for (const path of paths) {
-        const entry = entries.get(path);
-        const object = entry?.type === "blob" ? objects.get(entry.oid) : undefined;
-        result.set(path, object ? object.content.toString("utf8") : undefined);
-      }
-      return result;
-    });
+    return this.queue.run(async () => this.tree.read(await this.resolveCommit(ref), paths));
   }
 
   isAncestor(ancestor: string, descendant: string): Promise<boolean> {
@@ -123,7 +91,7 @@ export class WorkspaceCheckout implements RepoCheckout {
         ? await this.ensureCommit(options.base)
         : await this.fetchBranch(checkBranchName(options.base));
       const paths = options.changes.map((change) => change.path);
-      const entries = await this.treeEntries(base, paths);
+      const entries = await this.tree.entries(base, paths);
       const modes = new Map([...entries].map(([path, entry]) => [path, entry.mode]));
       const stream = fastImportStream({
         ref: BUILD_REF,
@@ -142,6 +110,7 @@ export class WorkspaceCheckout implements RepoCheckout {
         },
       );
       const fresh = built.stdout.toString("utf8").trim();
+      if (fresh.length === 40) this.tree.rememberWritten(options.changes.map((c) => c.content));
       const sha = (await this.sameAsTracked(branch, fresh)) ?? fresh;
       const pushed = await this.push(sha, branch, options);
       await this.git.local(["update-ref", `${TRACKING}${branch}`, sha], "push");
@@ -212,7 +181,9 @@ export class WorkspaceCheckout implements RepoCheckout {
       }
     });
     this.markFetched([branch]);
-    return this.git.text(["rev-parse", "--verify", `${TRACKING}${branch}^{commit}`], "fetch");
+    return this.remember(
+      await this.git.text(["rev-parse", "--verify", `${TRACKING}${branch}^{commit}`], "fetch"),
+    );
   }
 
   /** A commit id (fetched by id when absent) or a branch (fetched when stale) → commit id. */
@@ -228,13 +199,22 @@ export class WorkspaceCheckout implements RepoCheckout {
   }
 
   private async hasCommit(sha: string): Promise<boolean> {
+    if (this.knownCommits.has(sha)) return true;
     // rev-list with --missing never triggers a partial clone's lazy fetch.
     const probe = await this.git.local(
       ["rev-list", "--no-walk", "--missing=allow-any", `${sha}^{commit}`, "--"],
       "read",
       { okCodes: [0, 128] },
     );
+    if (probe.code === 0) this.remember(sha);
     return probe.code === 0;
+  }
+
+  /** Commits seen here stay (gc keeps them for weeks): no need to probe them again. */
+  private remember(sha: string): string {
+    if (this.knownCommits.size > 10_000) this.knownCommits.clear();
+    this.knownCommits.add(sha);
+    return sha;
   }
 
   private async ensureCommit(sha: string): Promise<string> {
@@ -262,58 +242,5 @@ export class WorkspaceCheckout implements RepoCheckout {
     await this.git.network("git fetch", "fetch", ref, (env) =>
       this.git.networkProcess(args, env, `${oids.join("\n")}\n`),
     );
-  }
-
-  /**
-   * Pathspec groups for a listing: few paths are matched by git; many are filtered here from a
-   * full listing, since git's pathspec matching costs entries × patterns.
-   */
-  private pathGroups(paths: readonly string[]): string[][] {
-    return paths.length > FULL_LISTING_ABOVE ? [[]] : chunks(paths, FULL_LISTING_ABOVE);
-  }
-
-  /** In a partial clone, fetches the blobs the read needs that are not here yet, in one call. */
-  private async fetchMissingBlobs(commit: string, paths: readonly string[], oids: string[]) {
-    if (oids.length === 0) return;
-    const wanted = new Set(oids);
-    const missing = new Set<string>();
-    for (const group of this.pathGroups(paths)) {
-      // The tree, not the commit: a commit that does not touch the paths would be pruned.
-      const args = ["rev-list", "--objects", "--missing=print", "--no-walk", `${commit}^{tree}`];
-      const listing = await this.git.local(
-        group.length > 0 ? ["--literal-pathspecs", ...args, "--", ...group] : args,
-        "read",
-      );
-      for (const line of listing.stdout.toString("utf8").split("\n")) {
-        const oid = line.slice(1).trim();
-        if (line.startsWith("?") && wanted.has(oid)) missing.add(oid);
-      }
-    }
-    if (missing.size > 0) await this.fetchObjects([...missing], `${missing.size} blobs`);
-  }
-
-  /** Mode, type and object id of each path at `commit` (absent paths are left out). */
-  private async treeEntries(
-    commit: string,
-    paths: readonly string[],
-  ): Promise<Map<string, TreeEntry>> {
-    const entries = new Map<string, TreeEntry>();
-    if (paths.length === 0) return entries;
-    const wanted = new Set(paths);
-    for (const group of this.pathGroups(paths)) {
-      const args = ["ls-tree", "-z", "--full-tree", ...(group.length > 0 ? [] : ["-r"]), commit];
-      const listing = await this.git.local(
-        group.length > 0 ? ["--literal-pathspecs", ...args, "--", ...group] : args,
-        "read",
-      );
-      for (const record of listing.stdout.toString("utf8").split("\0")) {
-        const tab = record.indexOf("\t");
-        const path = record.slice(tab + 1);
-        if (tab < 0 || !wanted.has(path)) continue;
-        const [mode, type, oid] = record.slice(0, tab).split(" ");
-        if (mode && type && oid) entries.set(path, { mode, type, oid });
-      }
-    }
-    return entries;
   }
 }
