@@ -2,9 +2,9 @@
 import { rm, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { CliIo } from "../cli/cli-io.js";
-import { frameLines, liveRenderer, plainLine, summaryLines } from "./demo-progress.js";
+import { liveRenderer, plainLine, summaryLines } from "./demo-progress.js";
 import { renderDemoReport } from "./demo-report.js";
-import type { DemoOptions, DemoSnapshot } from "./demo-types.js";
+import type { DemoOptions } from "./demo-types.js";
 import { runDemo } from "./run-demo.js";
 
 export async function presentDemo(
@@ -12,37 +12,31 @@ export async function presentDemo(
   io: CliIo,
   ask?: (question: string) => Promise<string | undefined>,
 ): Promise<number> {
+  // Typed approvals and an in-place redraw would fight over the terminal: prompts get log lines.
   const live = io.isTTY && !ask ? liveRenderer((text) => io.out(text)) : undefined;
-  let last: DemoSnapshot | undefined;
   let result: Awaited<ReturnType<typeof runDemo>>;
   try {
     result = await runDemo(options, {
       onEvent: live ? undefined : (event) => io.out(plainLine(event)),
-      onFrame: live
-        ? (snapshot) => {
-            last = snapshot;
-            live.draw(snapshot);
-          }
-        : undefined,
-      ...(ask
-        ? {
-            ask: async (question: string) => {
-              if (last) io.out(frameLines(last).join("\n"));
-              return ask(question);
-            },
-          }
-        : {}),
+      onFrame: live ? (snapshot) => live.draw(snapshot) : undefined,
+      ...(ask ? { ask } : {}),
     });
   } catch (error) {
     io.err(`waves demo: the demo could not run: ${(error as Error).message}`);
     return 1;
   }
   io.out(summaryLines(result, options.keep).join("\n"));
+  let reportFailed = false;
   if (options.reportFile) {
     const file = resolve(io.cwd, options.reportFile);
-    await writeFile(file, renderDemoReport(result));
-    io.out(`Report written to ${file}`);
+    try {
+      await writeFile(file, renderDemoReport(result));
+      io.out(`Report written to ${file}`);
+    } catch (error) {
+      io.err(`waves demo: cannot write the report to ${file}: ${(error as Error).message}`);
+      reportFailed = true;
+    }
   }
   if (!options.keep) await rm(result.repoRoot, { recursive: true, force: true });
-  return result.expected ? 0 : 1;
+  return result.expected && !reportFailed ? 0 : 1;
 }

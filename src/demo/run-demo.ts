@@ -3,7 +3,7 @@
  * change, hand the push to the REAL rollout engine, then tick — fleet follows merges, engine
  * reconciles, approvals are given — on a virtual clock until the rollout ends.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { loadConfig } from "../config/load-config.js";
 import type { WavesConfig } from "../config/waves.schema.js";
@@ -38,6 +38,7 @@ export async function runDemo(options: DemoOptions, hooks: DemoHooks = {}): Prom
   const realStart = performance.now();
   const clock = virtualClock(new Date(Math.floor(Date.now() / 1000) * 1000));
   const fleet = await startDemoFleet();
+  let createdRoot: string | undefined;
   try {
     const repo = await createSampleRepo({
       ...(options.dir ? { dir: options.dir } : {}),
@@ -45,6 +46,7 @@ export async function runDemo(options: DemoOptions, hooks: DemoHooks = {}): Prom
       argocdUrl: fleet.argocd.url,
       prometheusUrl: fleet.metrics.url,
     });
+    createdRoot = repo.root;
     const config = await loadSampleConfig(repo.work);
     const plan = planRollout(config, {
       revision: "0".repeat(40),
@@ -150,6 +152,9 @@ export async function runDemo(options: DemoOptions, hooks: DemoHooks = {}): Prom
       events: observer.events,
       realMs: performance.now() - realStart,
     };
+  } catch (error) {
+    if (createdRoot && !options.keep) await rm(createdRoot, { recursive: true, force: true });
+    throw error;
   } finally {
     await fleet.close();
   }

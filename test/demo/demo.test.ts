@@ -3,7 +3,7 @@
  * history: which promotion merges landed on main, and what every cluster pins at the end.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -252,6 +252,36 @@ describe("runDemo with typed approvals (--interactive)", () => {
       }
     } finally {
       await rm(result.repoRoot, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe("waves demo errors", () => {
+  it("refuses a --dir that is not empty, and leaves it alone", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "waves-demo-full-"));
+    try {
+      await writeFile(join(dir, "keep-me.txt"), "mine\n");
+      const io = captureIo({ cwd: dir });
+      expect(await main(["demo", ...FAST, "--dir", "."], io)).toBe(1);
+      expect(io.stderr()).toContain(`waves demo: the demo could not run: ${dir} is not empty`);
+      expect(await readdir(dir)).toEqual(["keep-me.txt"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("exits 1 naming the file when the report cannot be written", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "waves-demo-report-"));
+    try {
+      const io = captureIo({ cwd: dir });
+      const code = await main(["demo", ...FAST, "--clusters", "3", "--report", "missing/r.md"], io);
+      expect(code).toBe(1);
+      expect(io.stderr()).toContain(
+        `waves demo: cannot write the report to ${join(dir, "missing/r.md")}`,
+      );
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
 });
