@@ -206,3 +206,13 @@ export class GitWorkspace {
     return refs.map((r) => r.branch);
   }
 }
+
+/**
+ * The opener the GitHub adapter takes (`OpenCheckout` in scm/github/git-checkout.ts): the
+ * installation token it is given is used for the calls that follow on that repository.
+ */
+export function checkoutOpener(
+  workspace: GitWorkspace,
+): (remote: { url: string; token: string }) => Promise<RepoCheckout> {
+  return (remote) => workspace.checkout({ url: remote.url, token: () => remote.token });
+}

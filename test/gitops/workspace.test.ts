@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  checkoutOpener,
   GitAuthError,
   GitPushRejectedError,
   GitRefNotFoundError,
@@ -10,6 +11,7 @@ import {
   GitWorkspace,
   type GitWorkspaceOptions,
 } from "../../src/gitops/workspace.js";
+import type { OpenCheckout } from "../../src/scm/github/git-checkout.js";
 import { capturingLogger } from "../../src/util/logger.js";
 import { CallLedger } from "../../src/util/outward-calls.js";
 import { type GitHttpServer, startGitHttpServer } from "../support/git-http-server.js";
@@ -402,6 +404,26 @@ describe("GitWorkspace over HTTP with token auth", () => {
       expect(text).not.toContain(TOKEN);
       expect(text).not.toContain(ENCODED);
     }
+  });
+});
+
+describe("GitWorkspace paths and openers", () => {
+  it("commits paths with spaces, quotes and non-ASCII characters", async () => {
+    const repo = fixture();
+    const { ws } = workspace();
+    // The GitHub adapter's opener type accepts it as is.
+    const open: OpenCheckout = checkoutOpener(ws);
+    const checkout = await open({ url: repo.httpUrl, token: TOKEN });
+    const path = 'docs/a "quoted" file ü.md';
+    const result = await checkout.commitAndPush({
+      base: "main",
+      branch: "odd-paths",
+      message: "odd",
+      changes: [{ path, content: "ü\n" }],
+    });
+    expect(commitInfo(repo.path, result.sha).changedPaths).toHaveLength(1);
+    expect(showFile(repo.path, result.sha, path)).toBe("ü\n");
+    expect(await checkout.readFile(result.sha, path)).toBe("ü\n");
   });
 });
 
