@@ -73,6 +73,19 @@ describe("README and docs", () => {
     }
   });
 
+  it("uses only flags each waves subcommand accepts", async () => {
+    for (const doc of DOCS) {
+      const body = await text(doc);
+      for (const match of body.matchAll(/(?:bin\/waves\.js|`waves) ([a-z]+)([^\n`#]*)/g)) {
+        const [, command, rest] = match as unknown as [string, string, string];
+        const source = await text(`src/cli/${command}-command.ts`);
+        for (const flag of rest.matchAll(/(--[a-z-]+)/g)) {
+          expect(source, `${doc}: waves ${command} ${flag[1]}`).toContain(flag[1]);
+        }
+      }
+    }
+  });
+
   it("documents exactly the demo's flags, and they parse", async () => {
     const readme = await text("README.md");
     const section = readme.slice(readme.indexOf("## The demo"), readme.indexOf("## Installing"));
