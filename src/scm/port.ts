@@ -144,7 +144,11 @@ export interface ScmPort {
   react(commentId: number, reaction: Reaction): Promise<void>;
 
   findCheckRun(name: string, headSha: string): Promise<CheckRun | undefined>;
-  /** Creates the run, or updates the one with the same name on the same commit. */
+  /**
+   * Creates the run, or updates the one with the same name on the same commit. A completed run
+   * cannot be reopened on GitHub: when the existing run is completed and `spec` is not, a new
+   * run is created (and `findCheckRun` returns the newest).
+   */
   setCheckRun(spec: CheckRunSpec): Promise<CheckRun>;
 
   /** The user's permission on the repository that receives the commands. */

@@ -150,9 +150,16 @@ describe("idempotency", () => {
       await reconcile(fresh());
     }
     expect(summary()).toEqual(["canary:merged", "wave-1:merged", "wave-2:merged"]);
-    for (const wave of ["canary", "wave-1", "wave-2"]) {
-      expect(h.scm.checkRuns().filter((r) => r.name === `waves / ${wave}`)).toHaveLength(1);
+    // wave-2 has two runs: the approval (action_required) and, after the merge, the gate.
+    for (const [wave, runs] of [
+      ["canary", 1],
+      ["wave-1", 1],
+      ["wave-2", 2],
+    ] as const) {
+      expect(h.scm.checkRuns().filter((r) => r.name === `waves / ${wave}`)).toHaveLength(runs);
     }
+    const wave2Runs = h.scm.checkRuns().filter((r) => r.name === "waves / wave-2");
+    expect(wave2Runs.map((r) => r.conclusion)).toEqual(["action_required", "success"]);
     for (const cluster of CLUSTERS) expect(h.pinned(cluster)).toBe(appFile(cluster, push.revision));
     expect((await reconcile(fresh())).active).toBe(false);
   });

@@ -295,7 +295,9 @@ export class LocalScm implements ScmPort {
       let run = state.checkRuns
         .filter((r) => r.name === spec.name && r.headSha === spec.headSha)
         .at(-1);
-      if (!run) {
+      // As on GitHub, a completed run cannot be reopened: going back to queued or in progress
+      // (a retry, a gate after an approval) starts a new run, which findCheckRun then returns.
+      if (!run || (run.status === "completed" && spec.status !== "completed")) {
         run = { id: state.nextCheckId++, name: spec.name, headSha: spec.headSha } as StoredCheckRun;
         state.checkRuns.push(run);
       }

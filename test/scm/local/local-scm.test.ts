@@ -144,6 +144,18 @@ describe("LocalScm", () => {
       conclusion: "success",
       summary: "s2",
     });
+    // A completed run is never reopened (as on GitHub): going back to in_progress starts a new one.
+    const reopened = await local.setCheckRun({
+      name: "waves / canary",
+      headSha: pr.headSha,
+      status: "in_progress",
+      externalId: "x",
+      title: "again",
+      summary: "s3",
+    });
+    expect(reopened.id).not.toBe(run.id);
+    expect((await local.findCheckRun("waves / canary", pr.headSha))?.id).toBe(reopened.id);
+    expect(local.checkRuns().map((r) => r.status)).toEqual(["completed", "in_progress"]);
     expect(await local.permission("alice")).toBe("write");
     expect(await local.permission("eve")).toBe("read");
     expect(await local.isTeamMember("acme/leads", "bob")).toBe(true);
