@@ -1,24 +1,21 @@
 /** Black-box: a failing canary is reverted byte-for-byte; a newer merge supersedes a rollout. */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { expectNoDuplicatePrs, expectNoSecrets } from "./e2e-assertions.js";
 import { clusterFile, E2eStack, INITIAL_REVISION, REPO } from "./e2e-stack.js";
 import { ensureBuilt } from "./ensure-built.js";
 
 const shortOf = (sha: string) => sha.slice(0, 7);
 
-describe("e2e: failures", () => {
-  let stack: E2eStack | undefined;
+describe.concurrent("e2e: failures", () => {
   beforeAll(async () => {
     await ensureBuilt();
   }, 180_000);
-  afterEach(async () => {
-    await stack?.stop();
-    stack = undefined;
-  });
 
-  it("canary turns Degraded → revert PR merged, files restored byte-for-byte, rollout halted", async () => {
-    stack = await E2eStack.start({ broken: ["canary-1"] });
-    const s = stack;
+  it("canary turns Degraded → revert PR merged, files restored byte-for-byte, rollout halted", async ({
+    onTestFinished,
+  }) => {
+    const s = await E2eStack.start({ broken: ["canary-1"] });
+    onTestFinished(() => s.stop());
     const before = await s.pinned("canary-1");
     expect(before).toBe(clusterFile("canary-1", INITIAL_REVISION));
     const { sha } = await s.github.mergeChange(REPO, {
@@ -44,15 +41,17 @@ describe("e2e: failures", () => {
     expectNoSecrets(s);
   }, 120_000);
 
-  it("a newer merge supersedes the rollout in flight: its open PRs closed, the newer one done", async () => {
-    stack = await E2eStack.start({
+  it("a newer merge supersedes the rollout in flight: its open PRs closed, the newer one done", async ({
+    onTestFinished,
+  }) => {
+    const s = await E2eStack.start({
       waves: [
         { name: "canary", clusters: ["canary-1"], waitTime: "4s" },
         { name: "wave-1", clusters: ["dev-1"] },
         { name: "wave-2", clusters: ["prod-1"] },
       ],
     });
-    const s = stack;
+    onTestFinished(() => s.stop());
     const first = await s.github.mergeChange(REPO, {
       files: { "base/app.yaml": "replicas: 5\n" },
       title: "First",

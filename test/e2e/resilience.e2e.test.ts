@@ -2,10 +2,10 @@
  * Black-box: the app SIGKILLed mid-bake resumes after a restart without a second PR; every
  * webhook delivered twice gives the same outcome; the app runs with Redis (REDIS_URL).
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { promisify } from "node:util";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { expectNoDuplicatePrs, expectNoSecrets } from "./e2e-assertions.js";
 import { E2eStack, REPO } from "./e2e-stack.js";
 import { ensureBuilt } from "./ensure-built.js";
@@ -39,28 +39,22 @@ async function waitAllMerged(s: E2eStack, sha: string): Promise<void> {
   }
 }
 
-describe("e2e: resilience", () => {
-  let stack: E2eStack | undefined;
-  let redis: ChildProcess | undefined;
+describe.concurrent("e2e: resilience", () => {
   beforeAll(async () => {
     await ensureBuilt();
   }, 180_000);
-  afterEach(async () => {
-    await stack?.stop();
-    stack = undefined;
-    redis?.kill("SIGKILL");
-    redis = undefined;
-  });
 
-  it("SIGKILL mid-bake, restart: the rollout resumes with its bake clock and opens no second PR", async () => {
-    stack = await E2eStack.start({
+  it("SIGKILL mid-bake, restart: the rollout resumes with its bake clock and opens no second PR", async ({
+    onTestFinished,
+  }) => {
+    const s = await E2eStack.start({
       waves: [
         { name: "canary", clusters: ["canary-1"], waitTime: "3s" },
         { name: "wave-1", clusters: ["dev-1", "dev-2"] },
         { name: "wave-2", clusters: ["prod-1"] },
       ],
     });
-    const s = stack;
+    onTestFinished(() => s.stop());
     const { sha } = await s.github.mergeChange(REPO, {
       files: { "base/app.yaml": "replicas: 7\n" },
       title: "Resume me",
@@ -89,9 +83,11 @@ describe("e2e: resilience", () => {
     expectNoSecrets(s);
   }, 120_000);
 
-  it("every webhook delivered twice: the same single rollout, one PR per wave", async () => {
-    stack = await E2eStack.start();
-    const s = stack;
+  it("every webhook delivered twice: the same single rollout, one PR per wave", async ({
+    onTestFinished,
+  }) => {
+    const s = await E2eStack.start();
+    onTestFinished(() => s.stop());
     s.github.webhooks.duplicate = true;
     const { sha } = await s.github.mergeChange(REPO, {
       files: { "base/app.yaml": "replicas: 8\n" },
@@ -109,17 +105,20 @@ describe("e2e: resilience", () => {
     }
   }, 120_000);
 
-  it("runs with REDIS_URL (Probot's shared throttling on a real redis-server)", async () => {
+  it("runs with REDIS_URL (Probot's shared throttling on a real redis-server)", async ({
+    onTestFinished,
+  }) => {
     const port = await freePort();
-    redis = spawn(
+    const redis = spawn(
       "redis-server",
       ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-      {
-        stdio: "ignore",
-      },
+      { stdio: "ignore" },
     );
-    stack = await E2eStack.start({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
-    const s = stack;
+    onTestFinished(() => {
+      redis.kill("SIGKILL");
+    });
+    const s = await E2eStack.start({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+    onTestFinished(() => s.stop());
     const { sha } = await s.github.mergeChange(REPO, {
       files: { "base/app.yaml": "replicas: 9\n" },
       title: "Redis",

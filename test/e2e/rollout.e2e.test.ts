@@ -2,26 +2,23 @@
  * Black-box: the real app process against the fake GitHub and a fake Argo CD that follows what
  * is merged. Happy path to done, and approvals (unauthorised refused, authorised merges).
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { expectNoDuplicatePrs, expectNoPings, expectNoSecrets } from "./e2e-assertions.js";
 import { E2eStack, REPO } from "./e2e-stack.js";
 import { ensureBuilt } from "./ensure-built.js";
 
 const shortOf = (sha: string) => sha.slice(0, 7);
 
-describe("e2e: rollouts", () => {
-  let stack: E2eStack | undefined;
+describe.concurrent("e2e: rollouts", () => {
   beforeAll(async () => {
     await ensureBuilt();
   }, 180_000);
-  afterEach(async () => {
-    await stack?.stop();
-    stack = undefined;
-  });
 
-  it("a merged change rolls out through three waves to done, one PR per wave", async () => {
-    stack = await E2eStack.start();
-    const s = stack;
+  it("a merged change rolls out through three waves to done, one PR per wave", async ({
+    onTestFinished,
+  }) => {
+    const s = await E2eStack.start();
+    onTestFinished(() => s.stop());
     const { sha } = await s.github.mergeChange(REPO, {
       files: { "base/app.yaml": "replicas: 3\n" },
       title: "Scale payments for @acme/platform",
@@ -48,15 +45,17 @@ describe("e2e: rollouts", () => {
     expectNoSecrets(s);
   }, 120_000);
 
-  it("wave-2 waits for /approve wave-2: a read-only user is refused, a writer's approval merges it", async () => {
-    stack = await E2eStack.start({
+  it("wave-2 waits for /approve wave-2: a read-only user is refused, a writer's approval merges it", async ({
+    onTestFinished,
+  }) => {
+    const s = await E2eStack.start({
       waves: [
         { name: "canary", clusters: ["canary-1"] },
         { name: "wave-1", clusters: ["dev-1"] },
         { name: "wave-2", clusters: ["prod-1"], requireApproval: true },
       ],
     });
-    const s = stack;
+    onTestFinished(() => s.stop());
     s.github.grant(REPO, "bob", "write");
     s.github.grant(REPO, "mallory", "read");
     const { sha } = await s.github.mergeChange(REPO, {
