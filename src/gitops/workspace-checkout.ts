@@ -86,6 +86,15 @@ export class WorkspaceCheckout implements RepoCheckout {
     const branch = checkBranchName(options.branch);
     for (const change of options.changes) checkFilePath(change.path);
     if (options.message.trim().length === 0) throw new Error("commit message must not be empty");
+    const expected = options.expectedRemoteSha;
+    if (
+      expected !== undefined &&
+      expected !== "" &&
+      !isCommitId(expected) &&
+      !/^0+$/.test(expected)
+    ) {
+      throw new Error(`expectedRemoteSha "${expected}" is not a full commit id`);
+    }
     return this.queue.run(async () => {
       const base = isCommitId(options.base)
         ? await this.ensureCommit(options.base)

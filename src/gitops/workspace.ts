@@ -41,7 +41,10 @@ export interface CommitAndPushOptions {
   branch: string;
   message: string;
   changes: FileChange[];
-  /** Push only if the remote branch is at this commit (force-with-lease); "" = must not exist. */
+  /**
+   * Push only if the remote branch is at this commit (force-with-lease; it then replaces the
+   * branch, whatever `force` says); "" or all zeros = the branch must not exist yet.
+   */
   expectedRemoteSha?: string;
   /** Replace the branch whatever it holds. */
   force?: boolean;
@@ -143,7 +146,12 @@ export class GitWorkspace {
           ]),
       );
       const branches = await this.trackBranches(scratch);
-      await rename(scratch, dir);
+      try {
+        await rename(scratch, dir);
+      } catch (error) {
+        // Another process sharing the cache cloned it first: use theirs.
+        if (!(await this.reusable(dir, remote))) throw error;
+      }
       checkout.markFetched(branches);
       this.logger.info(
         {

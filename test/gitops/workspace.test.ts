@@ -379,6 +379,16 @@ describe("GitWorkspace over HTTP with token auth", () => {
     const checkout = await ws.checkout({ url: repo.httpUrl, token: () => TOKEN });
     const badBranch = await capture(checkout.fetch("--upload-pack=touch /tmp/pwned"));
     expect((badBranch as Error).message).toContain("is not a valid git branch name");
+    const badLease = await capture(
+      checkout.commitAndPush({
+        base: "main",
+        branch: "x",
+        message: "m",
+        changes: [],
+        expectedRemoteSha: "main --upload-pack=x",
+      }),
+    );
+    expect((badLease as Error).message).toContain("is not a full commit id");
     const badPath = await capture(checkout.readFile("main", "../etc/passwd"));
     expect((badPath as Error).message).toContain("is not a valid repository file path");
   });
