@@ -30,6 +30,14 @@ function escapeCell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
+/** A gantt bar; an instant (opened and merged in the same tick) is drawn as a milestone. */
+function task(name: string, tag: string, id: string, start: Date, end: Date): string {
+  if (end.getTime() <= start.getTime()) {
+    return `  ${name} :milestone, ${tag}, ${id}, ${mermaidTime(start)}, 0m`;
+  }
+  return `  ${name} :${tag}, ${id}, ${mermaidTime(start)}, ${mermaidTime(end)}`;
+}
+
 function ganttLines(result: DemoResult): string[] {
   const lines = [
     "```mermaid",
@@ -44,20 +52,18 @@ function ganttLines(result: DemoResult): string[] {
     lines.push(`  section ${wave.name}`);
     const merged = wave.mergedAt ?? wave.concludedAt ?? result.snapshot.now;
     const wait = wave.approvedBy ? `PR #${wave.pr} (approval)` : `PR #${wave.pr}`;
-    lines.push(`  ${wait} :done, t${id++}, ${mermaidTime(wave.openedAt)}, ${mermaidTime(merged)}`);
+    lines.push(task(wait, "done", `t${id++}`, wave.openedAt, merged));
     if (wave.mergedAt) {
       const end = wave.concludedAt ?? result.snapshot.now;
       const tag = wave.phase === "failed" || wave.phase === "reverted" ? "crit" : "active";
-      lines.push(`  gate :${tag}, t${id++}, ${mermaidTime(wave.mergedAt)}, ${mermaidTime(end)}`);
+      lines.push(task("gate", tag, `t${id++}`, wave.mergedAt, end));
     }
   }
   const revert = result.snapshot.revert;
   if (revert) {
     lines.push("  section revert");
     const end = revert.mergedAt ?? result.snapshot.now;
-    lines.push(
-      `  PR #${revert.pr} :crit, t${id++}, ${mermaidTime(revert.openedAt)}, ${mermaidTime(end)}`,
-    );
+    lines.push(task(`PR #${revert.pr}`, "crit", `t${id++}`, revert.openedAt, end));
   }
   lines.push("```");
   return lines;
