@@ -157,6 +157,11 @@ export interface ScmPort {
 
   /** A file at a ref of the target repository, or undefined when absent. */
   readFile(ref: string, path: string): Promise<string | undefined>;
+  /**
+   * Many files at one ref, where the adapter can batch them (one git process instead of one per
+   * file); optional: callers fall back to `readFile` per path. Absent files map to undefined.
+   */
+  readFiles?(ref: string, paths: readonly string[]): Promise<Map<string, string | undefined>>;
   /** The target branch's head commit. */
   branchHead(branch: string): Promise<string>;
   /** Whether `ancestor` is `descendant` or one of its ancestors in the target repository. */

@@ -38,9 +38,13 @@ export class RolloutStepError extends Error {
 
 /** Reads every file once at `ref` (a commit), for the synchronous bumpers. */
 async function readAll(ctx: StepContext, ref: string, files: readonly ClusterFile[]) {
-  const contents = new Map<string, string | undefined>();
-  for (const path of new Set(files.map((f) => f.path))) {
-    contents.set(path, await ctx.env.target.readFile(ref, path));
+  const { target } = ctx.env;
+  const paths = [...new Set(files.map((f) => f.path))];
+  let contents: Map<string, string | undefined>;
+  if (target.readFiles) contents = await target.readFiles(ref, paths);
+  else {
+    contents = new Map();
+    for (const path of paths) contents.set(path, await target.readFile(ref, path));
   }
   return (path: string) => contents.get(path);
 }

@@ -95,6 +95,48 @@ export class LocalGit {
     return code === 0 ? stdout : undefined;
   }
 
+  /** Many files in one `git cat-file --batch`; absent ones map to undefined. */
+  async readFiles(ref: string, paths: readonly string[]): Promise<Map<string, string | undefined>> {
+    const out = new Map<string, string | undefined>();
+    if (paths.length === 0) return out;
+    const input = `${paths.map((p) => `${ref}:${p}`).join("\n")}\n`;
+    const { stdout } = await this.runBuffer(["cat-file", "--batch"], input);
+    let at = 0;
+    for (const path of paths) {
+      const eol = stdout.indexOf(10, at);
+      const header = stdout.subarray(at, eol).toString("utf8");
+      at = eol + 1;
+      const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+      if (!match) {
+        out.set(path, undefined);
+        continue;
+      }
+      const size = Number(match[2]);
+      out.set(
+        path,
+        match[1] === "blob" ? stdout.subarray(at, at + size).toString("utf8") : undefined,
+      );
+      at += size + 1;
+    }
+    return out;
+  }
+
+  private runBuffer(args: string[], input: string): Promise<{ stdout: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const child = execFile(
+        "git",
+        args,
+        { env: this.env(), maxBuffer: 256 * 1024 * 1024, encoding: "buffer" },
+        (error, stdout, stderr) => {
+          if (error)
+            reject(new LocalGitError(args, error.code ?? undefined, stderr.toString("utf8")));
+          else resolve({ stdout });
+        },
+      );
+      child.stdin?.end(input);
+    });
+  }
+
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     const { code } = await this.run(["merge-base", "--is-ancestor", ancestor, descendant], {
       okCodes: [1, 128],

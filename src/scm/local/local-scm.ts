@@ -337,6 +337,10 @@ export class LocalScm implements ScmPort {
     return this.git.readFile(ref, path);
   }
 
+  readFiles(ref: string, paths: readonly string[]): Promise<Map<string, string | undefined>> {
+    return this.git.readFiles(ref, paths);
+  }
+
   async branchHead(branch: string): Promise<string> {
     const sha = await this.git.revParse(`refs/heads/${branch}`);
     if (!sha) throw new Error(`branch ${branch} does not exist in ${this.options.gitDir}`);

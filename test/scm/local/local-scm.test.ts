@@ -172,5 +172,17 @@ describe("LocalScm", () => {
     expect(pr.number).toBe(1);
     expect(await first.readFile("main", "README.md")).toBe("hello\n");
     expect(await first.readFile("main", "missing")).toBeUndefined();
+    const many = await first.readFiles("main", [
+      "README.md",
+      "missing",
+      "clusters/a/app.yaml",
+      "clusters",
+    ]);
+    expect([...many.entries()]).toEqual([
+      ["README.md", "hello\n"],
+      ["missing", undefined],
+      ["clusters/a/app.yaml", "rev: one\n"],
+      ["clusters", undefined],
+    ]);
   });
 });
