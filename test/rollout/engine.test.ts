@@ -354,3 +354,52 @@ describe("templates and notifications", () => {
     expect(canary.body).not.toMatch(/@acme/);
   });
 });
+
+describe("check-run events", () => {
+  it("re-running a failed wave check is a /retry by that user; a refused button gets a reply on the PR", async () => {
+    const { CONFIG } = await import("./rollout-harness.js");
+    const { handleCheckRunEvent } = await import("../../src/rollout/index.js");
+    await h.close();
+    h = await createHarness({ config: `${CONFIG}rollback:\n  autoMerge: false\n` });
+    h.health.set("canary", "unhealthy");
+    await handlePush(h.env, h.mergeChange({ "base/app.yaml": "replicas: 2\n" }));
+    const canary = h.scm.pullRequests()[0]!;
+    const refused = await handleCheckRunEvent(h.env, {
+      name: "waves / canary",
+      headSha: canary.headSha,
+      action: "rerequested",
+      actor: "mallory",
+    });
+    expect(refused.status).toBe("refused");
+    expect(h.scm.comments(canary.number).at(-1)?.body).toContain("mallory has read permission");
+    h.health.set("canary", "progressing");
+    const retried = await handleCheckRunEvent(h.env, {
+      name: "waves / canary",
+      headSha: canary.headSha,
+      action: "rerequested",
+      actor: "alice",
+    });
+    expect(retried.status).toBe("accepted");
+    expect(await h.scm.findCheckRun("waves / canary", canary.headSha)).toMatchObject({
+      status: "in_progress",
+    });
+    expect((await h.scm.getPullRequest(2))?.state).toBe("closed");
+    const other = await handleCheckRunEvent(h.env, {
+      name: "waves / rollout",
+      headSha: canary.headSha,
+      action: "rerequested",
+      actor: "alice",
+    });
+    expect(other.status).toBe("ignored");
+  });
+
+  it("a command on a superseded rollout's PR is refused, pointing at the newer one", async () => {
+    h.health.set("canary", "progressing");
+    await handlePush(h.env, h.mergeChange({ "base/app.yaml": "replicas: 2\n" }, "First"));
+    const second = h.mergeChange({ "base/app.yaml": "replicas: 3\n" }, "Second");
+    await handlePush(h.env, second);
+    const outcome = await comment(1, "alice", "/hold");
+    expect(outcome.status).toBe("refused");
+    expect(outcome.reason).toContain(`superseded by the rollout of ${second.revision.slice(0, 7)}`);
+  });
+});
