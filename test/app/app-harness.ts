@@ -9,7 +9,6 @@ import type { AppMetrics } from "../../src/app/app-metrics.js";
 import { createWavesApp, type EnvParts } from "../../src/app/create-waves-app.js";
 import type { Reconciler } from "../../src/app/reconciler.js";
 import type { RolloutEngine } from "../../src/app/rollout-engine.js";
-import { GitHubScmCache } from "../../src/scm/github/github-scm-cache.js";
 import { generateAppKeys } from "../support/app-keys.js";
 import { fakeCheckout } from "../support/fake-checkout.js";
 import { API } from "../support/github-mocks.js";
@@ -70,7 +69,6 @@ export async function startTestApp(
   };
   const handlers: TestApp["handlers"] = [];
   let loaded: { reconciler: Reconciler<EnvParts>; metrics: AppMetrics } | undefined;
-  const cache = new GitHubScmCache();
   await probot.load(
     createWavesApp<EnvParts>({
       engine,
@@ -86,7 +84,6 @@ export async function startTestApp(
     }),
     { cwd: process.cwd(), addHandler: (handler) => handlers.push(handler) },
   );
-  void cache;
   if (!loaded) throw new Error("app did not load");
   return { probot, calls, logLines, handlers, ...loaded };
 }
