@@ -8,13 +8,13 @@ import { authorize } from "./authorize.js";
 import { planOf } from "./decide.js";
 import { decideCommand } from "./decide-command.js";
 import { deriveState } from "./derive-state.js";
-import { newContext, runRounds } from "./engine.js";
+import { newContext, restartFromRolloutCheck, runRounds } from "./engine.js";
 import { type ParsedCommand, parseCommand } from "./parse-command.js";
 import { decodeState } from "./state-codec.js";
 import type { ReconcileReport, RolloutEnv } from "./steps/context.js";
 import { executeActions } from "./steps/execute-actions.js";
 import { readRolloutConfig } from "./steps/load-config-step.js";
-import { shortRevision, waveCheckName } from "./types.js";
+import { ROLLOUT_CHECK, shortRevision, waveCheckName } from "./types.js";
 
 export interface CommentInput {
   prNumber: number;
@@ -169,6 +169,10 @@ export async function handleCheckRunEvent(
     e.name !== "waves / config"
   ) {
     command = { name: "retry", wave: e.name.slice("waves / ".length) };
+  }
+  if (!command && e.action === "rerequested" && e.name === ROLLOUT_CHECK) {
+    const report = await restartFromRolloutCheck(env, e.headSha);
+    return { ...report, status: "accepted", reason: "rollout check re-run" };
   }
   if (!command) return { status: "ignored", reason: "not a rollout check action" };
   if (e.actor === env.appLogin || e.actor.endsWith("[bot]")) {

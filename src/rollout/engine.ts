@@ -4,10 +4,11 @@
  * every entry point reads GitHub's truth again, so a restart or a repeated event is harmless.
  */
 import { shouldStartRollout } from "../plan/trigger.js";
-import { redact } from "../util/redact.js";
+import { redact, safeUserText } from "../util/redact.js";
 import { decide, planOf } from "./decide.js";
 import { deriveState, readChecks } from "./derive-state.js";
 import { isFinished, rolloutPhase } from "./rollout-phase.js";
+import { decodeQueued, encodeQueued } from "./state-codec.js";
 import { setRolloutCheck } from "./steps/check-steps.js";
 import {
   emptyReport,
@@ -26,6 +27,7 @@ import {
   MERGE_MARKER,
   type Observations,
   type PushObservation,
+  ROLLOUT_CHECK,
   type RolloutState,
 } from "./types.js";
 
@@ -158,9 +160,10 @@ export async function handlePush(env: RolloutEnv, push: PushInput): Promise<Push
   if (!trigger.start) return ignored(trigger.reason);
 
   const ctx = newContext(env, config, ref);
+  let observation: PushObservation | undefined;
   try {
     const change = await env.source.describeSourceChange(push.revision);
-    const observation: PushObservation = {
+    observation = {
       revision: push.revision,
       source: {
         sha: push.revision,
@@ -183,6 +186,53 @@ export async function handlePush(env: RolloutEnv, push: PushInput): Promise<Push
       status: queued ? "queued" : started ? "started" : "exists",
       reason: queued ? "queued behind the rollout in flight" : trigger.reason,
     };
+  } catch (error) {
+    if (observation && !ctx.opened.has(push.revision))
+      await markStartFailed(ctx, observation, error);
+    return failed(ctx, error);
+  }
+}
+
+/**
+ * Nothing in GitHub remembers a push whose first PR could not be opened: say so on the change's
+ * commit, with the push kept in the check, so re-running the check starts the rollout again.
+ */
+async function markStartFailed(
+  ctx: StepContext,
+  push: PushObservation,
+  error: unknown,
+): Promise<void> {
+  const message = redact(error instanceof Error ? error.message : String(error));
+  try {
+    await ctx.env.source.setCheckRun({
+      name: ROLLOUT_CHECK,
+      headSha: push.revision,
+      status: "completed",
+      conclusion: "failure",
+      externalId: `waves/${push.revision.slice(0, 7)}`,
+      title: "The rollout could not start",
+      summary: `${safeUserText(message)}\n\nRe-run this check to try again.`,
+      text: encodeQueued(push),
+    });
+  } catch {
+    // GitHub itself is failing: the error is logged by the caller.
+  }
+}
+
+/** Re-run of `waves / rollout` on a change that could not start (or is queued): start it now. */
+export async function restartFromRolloutCheck(
+  env: RolloutEnv,
+  headSha: string,
+): Promise<ReconcileReport> {
+  const check = await env.source.findCheckRun(ROLLOUT_CHECK, headSha);
+  const push = decodeQueued(check?.text, env.logger);
+  if (!push || push.revision !== headSha) return reconcile(env);
+  const loaded = await readRolloutConfig(env, push.source.branch);
+  if (!loaded.ok) return { ...emptyReport(), errors: [loaded.reason] };
+  const ctx = newContext(env, loaded.config, push.source.branch);
+  try {
+    await run(ctx, { push });
+    return ctx.report;
   } catch (error) {
     return failed(ctx, error);
   }

@@ -143,4 +143,33 @@ describe("crash between any two steps", () => {
       h = undefined;
     }
   }, 60_000);
+
+  it("a push whose first PR could not be opened says so on the commit; re-running that check starts it", async () => {
+    h = await createHarness();
+    const harness = h;
+    const crash = crashingAt(harness.scm, 1);
+    const env: RolloutEnv = { ...harness.env, source: crash.port, target: crash.port };
+    const push = harness.mergeChange({ "base/app.yaml": "replicas: 2\n" });
+    await expect(handlePush(env, push)).rejects.toThrow("crash before ensurePullRequest");
+    expect(harness.scm.pullRequests()).toEqual([]);
+    expect(await harness.scm.findCheckRun("waves / rollout", push.revision)).toMatchObject({
+      conclusion: "failure",
+      title: "The rollout could not start",
+    });
+    expect((await reconcile(env)).active).toBe(false);
+    const { handleCheckRunEvent } = await import("../../src/rollout/index.js");
+    const outcome = await handleCheckRunEvent(env, {
+      name: "waves / rollout",
+      headSha: push.revision,
+      action: "rerequested",
+      actor: "alice",
+    });
+    expect(outcome.status).toBe("accepted");
+    expect(harness.scm.pullRequests().map((p) => `${p.branch.split("/")[2]}:${p.state}`)).toEqual([
+      "canary:merged",
+    ]);
+    expect(await harness.scm.findCheckRun("waves / rollout", push.revision)).toMatchObject({
+      status: "in_progress",
+    });
+  });
 });

@@ -390,7 +390,8 @@ describe("check-run events", () => {
       action: "rerequested",
       actor: "alice",
     });
-    expect(other.status).toBe("ignored");
+    expect(other).toMatchObject({ status: "accepted", reason: "rollout check re-run" });
+    expect(h.scm.pullRequests()).toHaveLength(2);
   });
 
   it("a command on a superseded rollout's PR is refused, pointing at the newer one", async () => {
