@@ -94,7 +94,8 @@ async function apply(env: RolloutEnv, request: Request): Promise<CommandOutcome 
       pr,
     );
   }
-  const auth = await authorize(env.source, {
+  // Commands merge and close PRs of the GitOps repository: permission there is what counts.
+  const auth = await authorize(env.target, {
     actor: request.actor,
     actorIsBot: request.actorIsBot,
     appLogin: env.appLogin,
