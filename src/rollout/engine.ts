@@ -105,6 +105,7 @@ async function run(
     }
     if (work.length === 0) break;
     await executeActions(ctx, rollouts, work);
+    if (ctx.blocked) break;
   }
   const newest = rollouts.at(-1);
   const previous = rollouts.find((r) => r.revision === startedNewest);

@@ -260,3 +260,41 @@ describe("idempotency", () => {
     ).toBe(true);
   });
 });
+
+describe("bad files in the GitOps repository", () => {
+  it("a later wave whose file cannot be bumped blocks with the cluster and path in the overall check, then recovers", async () => {
+    h = await createHarness();
+    const push = h.mergeChange({ "base/app.yaml": "replicas: 3\n" });
+    await handlePush(h.env, push);
+    const { commitToBare } = await import("../support/git-repo.js");
+    const good = h.pinned("dev-2")!;
+    commitToBare(h.gitDir, "main", { "clusters/dev-2/app.yaml": "spec: [unclosed\n" }, "oops");
+    h.advance(31 * MIN);
+    const report = await reconcile(h.env);
+    expect(report.errors).toHaveLength(1);
+    expect(report.errors[0]).toContain("dev-2");
+    expect(report.errors[0]).toContain("clusters/dev-2/app.yaml");
+    const check = await h.scm.findCheckRun("waves / rollout", push.revision);
+    expect(check?.title).toMatch(/^Blocked: cannot bump wave wave-1: .*clusters\/dev-2\/app\.yaml/);
+    expect(summary()).toEqual(["canary:merged"]);
+    commitToBare(h.gitDir, "main", { "clusters/dev-2/app.yaml": good }, "fix");
+    await reconcile(h.env);
+    expect(summary()).toEqual(["canary:merged", "wave-1:merged"]);
+  });
+
+  it("a first wave that cannot be bumped fails the push visibly on the change's commit", async () => {
+    h = await createHarness();
+    const { commitToBare } = await import("../support/git-repo.js");
+    commitToBare(
+      h.gitDir,
+      "main",
+      { "clusters/canary-1/app.yaml": "kind: Application\n" },
+      "no pin",
+    );
+    const push = h.mergeChange({ "base/app.yaml": "replicas: 3\n" });
+    await expect(handlePush(h.env, push)).rejects.toThrow(/canary-1/);
+    const check = await h.scm.findCheckRun("waves / rollout", push.revision);
+    expect(check).toMatchObject({ conclusion: "failure", title: "The rollout could not start" });
+    expect(check?.summary).toContain("clusters/canary-1/app.yaml");
+  });
+});

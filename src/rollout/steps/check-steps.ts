@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
  */
 import type { WavesConfig } from "../../config/waves.schema.js";
 import type { CheckRunAction } from "../../scm/port.js";
+import { safeUserText } from "../../util/redact.js";
 import { planOf } from "../decide.js";
 import { waveCheckOutput } from "../render-bodies.js";
 import { rolloutCheckSummary, rolloutCheckView } from "../render-rollout.js";
@@ -66,7 +67,10 @@ export async function setWaveCheck(
 /** The `waves / rollout` check on the source commit, written when it shows something new. */
 export async function setRolloutCheck(ctx: StepContext, rollout: RolloutState): Promise<void> {
   const plan = planOf(ctx.config, rollout);
-  const view = rolloutCheckView(rollout, plan);
+  const shown = rolloutCheckView(rollout, plan);
+  const view = ctx.blocked
+    ? { ...shown, headline: `Blocked: ${safeUserText(ctx.blocked)}`.slice(0, 200) }
+    : shown;
   // Compared by a fingerprint of what it shows, so an unchanged rollout renders and writes nothing.
   const signature = createHash("sha256").update(JSON.stringify(view)).digest("hex").slice(0, 16);
   if (rollout.rolloutCheck && decodeSignature(rollout.rolloutCheck.text) === signature) return;

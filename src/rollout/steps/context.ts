@@ -55,4 +55,6 @@ export interface StepContext {
   opened: Map<string, PullRequest>;
   /** Waves whose gate was evaluated in this run (a gate is evaluated once per run). */
   evaluated: Set<string>;
+  /** Why the newest rollout cannot move on (a file that cannot be bumped), shown in its check. */
+  blocked?: string;
 }

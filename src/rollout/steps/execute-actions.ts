@@ -17,7 +17,7 @@ import {
 } from "../types.js";
 import { markSuperseded, queueRollout, setWaveCheck } from "./check-steps.js";
 import type { StepContext } from "./context.js";
-import { ensurePromotionPr, ensureRevertPr } from "./pull-request-steps.js";
+import { ensurePromotionPr, ensureRevertPr, RolloutStepError } from "./pull-request-steps.js";
 
 const describe = (action: Action): string => {
   switch (action.type) {
@@ -152,7 +152,19 @@ export async function executeActions(
     ctx.report.actions.push(describe(action));
     switch (action.type) {
       case "openPromotionPr":
-        await ensurePromotionPr(ctx, action.rollout, action.wave);
+        try {
+          await ensurePromotionPr(ctx, action.rollout, action.wave);
+        } catch (error) {
+          // A later wave's files cannot be bumped: the overall check says why, the next reconcile
+          // tries again (someone may fix the file). A first wave's failure is the push's error.
+          if (!(error instanceof RolloutStepError) || action.wave.index === 0) throw error;
+          ctx.blocked = error.message;
+          ctx.report.errors.push(error.message);
+          ctx.env.logger.warn(
+            { wave: action.wave.name, error: error.message },
+            "promotion blocked",
+          );
+        }
         break;
       case "mergePr":
         await merge(ctx, action, current);
