@@ -129,19 +129,48 @@ export function createFleetFollower(options: FleetFollowerOptions): FleetFollowe
   const clusters = new Map<string, FollowedCluster>();
   let lastHead: string | undefined;
 
-  async function readPins(head: string): Promise<Map<string, string | undefined>> {
+  /** Reads asked for in the same turn of the event loop share one `git cat-file --batch`. */
+  function batchedReader(head: string): HeadFileReader {
     const cache = new Map<string, Promise<string | undefined>>();
-    const read: HeadFileReader = (path) => {
+    let queue: { path: string; resolve(v: string | undefined): void; reject(e: unknown): void }[] =
+      [];
+    const flush = () => {
+      const batch = queue;
+      queue = [];
+      readBlobs(
+        options.gitDir,
+        head,
+        batch.map((item) => item.path),
+      ).then(
+        (blobs) => {
+          for (const item of batch) item.resolve(blobs.get(item.path));
+        },
+        (error: unknown) => {
+          for (const item of batch) item.reject(error);
+        },
+      );
+    };
+    return (path) => {
       let pending = cache.get(path);
       if (!pending) {
-        pending = readBlobs(options.gitDir, head, [path]).then((blobs) => blobs.get(path));
+        pending = new Promise((resolve, reject) => {
+          if (queue.length === 0) setImmediate(flush);
+          queue.push({ path, resolve, reject });
+        });
         cache.set(path, pending);
       }
       return pending;
     };
-    const pins = new Map<string, string | undefined>();
-    for (const cluster of options.clusters) pins.set(cluster, await options.pinOf(cluster, read));
-    return pins;
+  }
+
+  async function readPins(head: string): Promise<Map<string, string | undefined>> {
+    const read = batchedReader(head);
+    const pins = await Promise.all(
+      options.clusters.map(
+        async (cluster) => [cluster, await options.pinOf(cluster, read)] as const,
+      ),
+    );
+    return new Map(pins);
   }
 
   function broken(cluster: string, pinned: string): boolean {
