@@ -108,6 +108,8 @@ export interface DemoResult {
 }
 
 export interface DemoHooks {
+  /** The sample repository exists (so an interrupted run can remove it). */
+  onRepoCreated?(root: string): void;
   onEvent?(event: DemoEvent): void;
   /** Called after each tick with the whole picture (for a live terminal view). */
   onFrame?(snapshot: DemoSnapshot): void;

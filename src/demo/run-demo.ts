@@ -47,6 +47,7 @@ export async function runDemo(options: DemoOptions, hooks: DemoHooks = {}): Prom
       prometheusUrl: fleet.metrics.url,
     });
     createdRoot = repo.root;
+    hooks.onRepoCreated?.(repo.root);
     const config = await loadSampleConfig(repo.work);
     const plan = planRollout(config, {
       revision: "0".repeat(40),
