@@ -37,6 +37,7 @@ function wavesOf(size: number): WaveSpec[] {
 
 interface RunFigures {
   total: number;
+  notModified: number;
   tickReads: number;
   checkUpdates: number;
   other: number;
@@ -50,7 +51,7 @@ async function oneRollout(stack: E2eStack, n: number): Promise<RunFigures> {
   const deliveriesFrom = stack.github.webhooks.deliveries.length;
   const started = Date.now();
   const { sha } = await stack.github.mergeChange(REPO, {
-    files: { "base/app.yaml": `replicas: ${n + 2}\n` },
+    files: { "base/app.yaml": `replicas: ${n + 10}\n` },
     title: `Bench change ${n}`,
     author: "alice",
   });
@@ -82,7 +83,10 @@ async function oneRollout(stack: E2eStack, n: number): Promise<RunFigures> {
     .slice(from)
     .filter((r) => !r.endpoint.startsWith("GIT ") && r.caller === "installation");
   const byEndpoint = new Map<string, number>();
-  for (const r of requests) byEndpoint.set(r.endpoint, (byEndpoint.get(r.endpoint) ?? 0) + 1);
+  for (const r of requests) {
+    const key = `${r.endpoint}${r.status === 304 ? " (304)" : ""}`;
+    byEndpoint.set(key, (byEndpoint.get(key) ?? 0) + 1);
+  }
   const tickReads = requests.filter((r) => TICK_READS.has(r.endpoint)).length;
   const checkUpdates = requests.filter((r) => r.endpoint === CHECK_UPDATE).length;
   const push = stack.github.webhooks.deliveries
@@ -93,6 +97,7 @@ async function oneRollout(stack: E2eStack, n: number): Promise<RunFigures> {
     .find((r) => r.endpoint === "POST /repos/{owner}/{repo}/pulls" && r.status === 201);
   return {
     total: requests.length,
+    notModified: requests.filter((r) => r.status === 304).length,
     tickReads,
     checkUpdates,
     other: requests.length - tickReads - checkUpdates,
@@ -115,6 +120,7 @@ async function main(): Promise<void> {
       rows.push([
         String(size),
         String(m((f) => f.total)),
+        String(m((f) => f.notModified)),
         (m((f) => f.total) / 3).toFixed(1),
         (m((f) => f.other) / 3).toFixed(1),
         String(m((f) => f.tickReads)),
@@ -138,6 +144,7 @@ async function main(): Promise<void> {
   const header = [
     "clusters/wave",
     "calls/rollout",
+    "of which 304",
     "calls/wave",
     "calls/wave excl. tick reads+check updates",
     "tick reads/rollout",

@@ -11,7 +11,11 @@ import app from "./index.js";
 const Octokit = ProbotOctokit.plugin(countOctokitCallsPlugin);
 
 try {
-  await run(app, { Octokit: Octokit as typeof ProbotOctokit });
+  const server = await run(app, { Octokit: Octokit as typeof ProbotOctokit });
+  // Probot stops on SIGINT; orchestrators send SIGTERM. State lives in GitHub, so stopping is safe.
+  process.once("SIGTERM", () => {
+    void server.stop().finally(() => process.exit(0));
+  });
 } catch (error) {
   // Start-up errors (a missing APP_ID, a bad WAVES_RECONCILE_INTERVAL) end the process clearly.
   process.stderr.write(

@@ -204,11 +204,28 @@ export function checkRunJson(c: CheckRunFixture) {
   };
 }
 
-export function mockListCheckRuns(headSha: string, name: string, runs: CheckRunFixture[]) {
+export function mockListCheckRuns(
+  headSha: string,
+  name: string,
+  runs: CheckRunFixture[],
+  etag?: string,
+) {
   return github()
     .get(`${R}/commits/${headSha}/check-runs`)
     .query({ check_name: name, filter: "latest", per_page: "10" })
-    .reply(200, { total_count: runs.length, check_runs: runs.map(checkRunJson) });
+    .reply(
+      200,
+      { total_count: runs.length, check_runs: runs.map(checkRunJson) },
+      etag ? { etag } : {},
+    );
+}
+
+export function mockListCheckRunsNotModified(headSha: string, name: string, etag: string) {
+  return github()
+    .get(`${R}/commits/${headSha}/check-runs`)
+    .query({ check_name: name, filter: "latest", per_page: "10" })
+    .matchHeader("if-none-match", etag)
+    .reply(304, "", { etag });
 }
 
 export function mockCreateCheckRun(

@@ -10,6 +10,7 @@ import {
   toGitHubAnnotations,
   truncateText,
 } from "./check-run-limits.js";
+import { conditionalGet } from "./conditional-requests.js";
 import { gitRemoteUrl } from "./git-checkout.js";
 import { httpStatusOf } from "./github-errors.js";
 import type { GitHubScmCache } from "./github-scm-cache.js";
@@ -43,14 +44,24 @@ export async function findCheckRun(
   params: { owner: string; repo: string },
   name: string,
   headSha: string,
+  cache?: GitHubScmCache,
 ): Promise<CheckRun | undefined> {
-  const { data } = await octokit.rest.checks.listForRef({
+  const query = {
     ...params,
     ref: headSha,
     check_name: name,
-    filter: "latest",
+    filter: "latest" as const,
     per_page: 10,
-  });
+  };
+  const call = (headers: Record<string, string>) =>
+    octokit.rest.checks.listForRef({
+      ...query,
+      ...(Object.keys(headers).length ? { headers } : {}),
+    });
+  // The reconcile tick looks its checks up often; unchanged answers come back as cheap 304s.
+  const data = cache
+    ? await conditionalGet(cache, `check-runs ${JSON.stringify(query)}`, call)
+    : (await call({})).data;
   const run = data.check_runs.find((r) => r.name === name && r.head_sha === headSha);
   return run ? toCheckRun(run) : undefined;
 }
@@ -94,7 +105,7 @@ export async function setCheckRun(
   const body = checkRunBody(spec, repoUrl);
   const id =
     cache.checkRunId(repoKey, spec.name, spec.headSha) ??
-    (await findCheckRun(octokit, params, spec.name, spec.headSha))?.id;
+    (await findCheckRun(octokit, params, spec.name, spec.headSha, cache))?.id;
   if (id !== undefined) {
     try {
       const { data } = await octokit.rest.checks.update({ ...params, check_run_id: id, ...body });

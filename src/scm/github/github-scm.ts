@@ -17,7 +17,7 @@ import type {
   ScmPort,
   SourceChange,
 } from "../port.js";
-import { listPullsConditionally } from "./conditional-list.js";
+import { listPullsConditionally } from "./conditional-requests.js";
 import { countOctokitCalls } from "./count-octokit-calls.js";
 import { ensureLabels } from "./ensure-labels.js";
 import { type GitCheckout, gitRemoteUrl, type OpenCheckout } from "./git-checkout.js";
@@ -239,7 +239,7 @@ export class GitHubScm implements ScmPort {
   }
 
   findCheckRun(name: string, headSha: string): Promise<CheckRun | undefined> {
-    return findCheckRun(this.octokit, this.params, name, headSha);
+    return findCheckRun(this.octokit, this.params, name, headSha, this.cache);
   }
 
   setCheckRun(spec: CheckRunSpec): Promise<CheckRun> {

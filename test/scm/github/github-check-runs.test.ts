@@ -8,6 +8,7 @@ import {
   assertStrictMocks,
   mockCreateCheckRun,
   mockListCheckRuns,
+  mockListCheckRunsNotModified,
   mockUpdateCheckRun,
   OWNER,
   REPO,
@@ -97,6 +98,20 @@ describe("check runs", () => {
       ),
     ).toBe(true);
     expect(sent.details_url).toBe(`https://github.com/${OWNER}/${REPO}`);
+  });
+
+  it("looks a run up again with If-None-Match; 304 answers from the remembered listing", async () => {
+    const adapter = scm();
+    mockListCheckRuns(
+      SHA,
+      base.name,
+      [{ id: 60, name: base.name, headSha: SHA, summary: "clock" }],
+      '"c1"',
+    );
+    const first = await adapter.findCheckRun(base.name, SHA);
+    mockListCheckRunsNotModified(SHA, base.name, '"c1"');
+    expect(await adapter.findCheckRun(base.name, SHA)).toEqual(first);
+    expect(first).toMatchObject({ id: 60, summary: "clock" });
   });
 
   it("never cuts a surrogate pair in half", () => {

@@ -20,6 +20,32 @@ type ListParams = {
 type Pull = GitHubPull & { updated_at: string };
 
 /**
+ * One GET with the remembered ETag: 304 answers from the cache. `call` gets the headers to send
+ * and returns the response (data, headers).
+ */
+export async function conditionalGet<T>(
+  cache: GitHubScmCache,
+  key: string,
+  call: (headers: Record<string, string>) => Promise<{ data: T; headers: { etag?: string } }>,
+): Promise<T> {
+  const cached = cache.conditional<T>(key);
+  try {
+    const response = await call(cached ? { "if-none-match": cached.etag } : {});
+    if (response.headers.etag) {
+      cache.rememberConditional(key, {
+        etag: response.headers.etag,
+        data: response.data,
+        hasNext: false,
+      });
+    }
+    return response.data;
+  } catch (error) {
+    if (httpStatusOf(error) === 304 && cached) return cached.data;
+    throw error;
+  }
+}
+
+/**
  * Every page until `stop` says enough (it sees each page) or there is no next page.
  * Pages are at most 100 pulls; `maxPages` bounds a runaway listing.
  */
