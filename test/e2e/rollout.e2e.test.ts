@@ -40,13 +40,16 @@ describe.concurrent("e2e: rollouts", () => {
     }
     const promotion = s.github.pullsOf(REPO).find((p) => p.head.endsWith("/canary"));
     expect(promotion?.labels).toEqual(expect.arrayContaining(["waves:promotion", "waves:canary"]));
-    // Every GitHub call the app made is counted and exported on /metrics.
-    const metrics = await (await fetch(`${s.appUrl}/metrics`)).text();
+    // Every GitHub call the app made is counted and exported on /metrics (the last wave's
+    // outcome is counted when the reconcile that concluded it returns, so wait for it).
+    const metrics = await s.until("metrics with three passed waves", async () => {
+      const text = await (await fetch(`${s.appUrl}/metrics`)).text();
+      return /waves_wave_outcomes_total\{outcome="passed"\} 3/.test(text) ? text : undefined;
+    });
     expect(metrics).toContain(
       'waves_outward_calls_total{target="github",endpoint="POST /repos/{owner}/{repo}/pulls",status="201"} 3',
     );
     expect(metrics).toMatch(/waves_github_rate_limit_remaining \d+/);
-    expect(metrics).toMatch(/waves_wave_outcomes_total\{outcome="passed"\} 3/);
     expectNoDuplicatePrs(s);
     expectNoPings(s, "@acme/platform");
     expectNoSecrets(s);
