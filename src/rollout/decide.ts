@@ -55,7 +55,9 @@ function start(push: PushObservation, config: WavesConfig, now: Date): Action[] 
 /** Older rollouts left unfinished by a newer one: close what is open, mark them superseded. */
 function cleanUpOlder(older: RolloutState, byRevision: string): Action[] {
   if (older.superseded) return [];
+  // Its revert too: the newer revision carries every change and bumps every cluster again.
   const open = older.waves.filter((w) => w.pr.state === "open").map((w) => w.pr.number);
+  if (older.revert?.pr.state === "open") open.push(older.revert.pr.number);
   const revertDone = older.revert && older.revert.pr.state !== "open";
   const last = older.waves.at(-1);
   const complete = last && last.pr.state === "merged" && last.index === older.waveNames.length - 1;

@@ -292,6 +292,20 @@ const rows: Row[] = [
     expected: ["openPromotionPr:canary@fedcba9", "closeSuperseded:abcdef0:[2]"],
   },
   {
+    name: "newer push while a revert waits for a human merge → the revert is closed too",
+    extraConfig: "rollback:\n  autoMerge: false\n",
+    rollouts: [
+      rollout(
+        [{ name: "canary", state: "merged", labels: ["waves:halted"], check: check("failure") }],
+        {
+          revert: { pr: pr(2, "open", ["waves:revert"]), meta: revertMeta({ notified: true }) },
+        },
+      ),
+    ],
+    obs: push(),
+    expected: ["openPromotionPr:canary@fedcba9", "closeSuperseded:abcdef0:[2]"],
+  },
+  {
     name: "newer push while a rollout runs (queue) → queued",
     extraConfig: "onNewChange: queue\n",
     rollouts: [rollout([{ name: "canary", state: "merged" }])],
