@@ -102,3 +102,14 @@ describe("SCM calls", () => {
     );
   });
 });
+
+describe("gate evaluations", () => {
+  it("one evaluation per wave per run, also right after the merge", async () => {
+    h.health.set("canary", "progressing");
+    await handlePush(h.env, h.mergeChange({ "base/app.yaml": "replicas: 2\n" }));
+    expect(h.gateCalls.map((c) => c.wave)).toEqual(["canary"]);
+    h.advance(MIN);
+    await reconcile(h.env);
+    expect(h.gateCalls.map((c) => c.wave)).toEqual(["canary", "canary"]);
+  });
+});

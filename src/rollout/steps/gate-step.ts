@@ -14,7 +14,7 @@ export async function evaluateGate(
   const phase = rolloutPhase(rollout, plan);
   if (phase.kind !== "gating") return undefined;
   const state = phase.wave;
-  const key = `${rollout.revision}/${state.name}/${state.clock?.startedAt ?? ""}`;
+  const key = `${rollout.revision}/${state.name}`;
   if (ctx.evaluated.has(key)) return undefined;
   ctx.evaluated.add(key);
   const wave = plan[state.index];
