@@ -182,9 +182,20 @@ function progress(
       }
       return actions;
     }
-    case "merging":
+    case "merging": {
       if (rollout.held) return [];
+      // The wave's check shows up with its PR (queued), so it is there the moment the PR merges.
+      const shown: Action[] = phase.wave.check
+        ? []
+        : [
+            waveCheck(rollout, phase.wave, {
+              status: "queued",
+              phase: "merging",
+              reason: "merging",
+            }),
+          ];
       return [
+        ...shown,
         {
           type: "mergePr",
           pr: phase.wave.pr.number,
@@ -193,6 +204,7 @@ function progress(
           wave: phase.wave.name,
         },
       ];
+    }
     case "gating":
       return gate(rollout, phase.wave, plan, obs);
     case "passed":

@@ -160,6 +160,8 @@ function headlineOf(action: WaveCheckAction): string {
       return `Wave ${action.wave} timed out: ${reason}`;
     case "awaiting-approval":
       return `Wave ${action.wave} waits for approval: comment /approve ${action.wave}`;
+    case "merging":
+      return `Merging wave ${action.wave}; the gate starts once it is merged`;
     case "merge-blocked":
       return `Merge of wave ${action.wave} blocked: ${reason}`;
   }

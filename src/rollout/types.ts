@@ -168,7 +168,14 @@ export interface WaveCheckAction {
   status: CheckStatus;
   conclusion?: CheckConclusion;
   /** What the check says: gating, passed, failed, timed-out, awaiting-approval, merge-blocked. */
-  phase: "gating" | "passed" | "failed" | "timed-out" | "awaiting-approval" | "merge-blocked";
+  phase:
+    | "merging"
+    | "gating"
+    | "passed"
+    | "failed"
+    | "timed-out"
+    | "awaiting-approval"
+    | "merge-blocked";
   reason: string;
   clock?: GateClock;
   outcome?: GateOutcome;

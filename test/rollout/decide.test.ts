@@ -78,8 +78,17 @@ const rows: Row[] = [
     expected: [],
   },
   {
-    name: "open canary PR (auto merge) → merge",
+    name: "open canary PR (auto merge) → its check shows up queued, then merge",
     rollouts: [rollout([{ name: "canary", state: "open" }])],
+    expected: ["setWaveCheck:canary:queued", "mergePr:#1:promotion"],
+  },
+  {
+    name: "open PR whose check is there (merge blocked before) → merge only",
+    rollouts: [
+      rollout([
+        { name: "canary", state: "open", check: check("in_progress", { status: "queued" }) },
+      ]),
+    ],
     expected: ["mergePr:#1:promotion"],
   },
   {
@@ -331,7 +340,7 @@ const rows: Row[] = [
       ]),
       rollout([{ name: "canary", state: "open" }], {}, NEWER, 3),
     ],
-    expected: ["closeSuperseded:abcdef0:[2]", "mergePr:#3:promotion"],
+    expected: ["closeSuperseded:abcdef0:[2]", "setWaveCheck:canary:queued", "mergePr:#3:promotion"],
   },
   {
     name: "queued change and the running rollout finished → queued starts at the canary",
