@@ -5,7 +5,8 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -14,6 +15,7 @@ import { fakeApplication } from "../../src/fleet/argocd-simulator.js";
 import { createFleetFollower, type FleetFollower } from "../../src/fleet/fleet-follower.js";
 import { generateAppKeys } from "../support/app-keys.js";
 import { FakeGitHub } from "../support/fake-github/fake-github.js";
+import { startPrometheus, type TestPrometheus } from "../support/prometheus.js";
 import { MAIN } from "./ensure-built.js";
 
 export const REPO = "acme/fleet";
@@ -29,6 +31,7 @@ export interface WaveSpec {
   clusters: string[];
   requireApproval?: boolean;
   waitTime?: string;
+  healthChecks?: string[];
 }
 
 export interface StackOptions {
@@ -38,6 +41,12 @@ export interface StackOptions {
   broken?: string[];
   /** Extra waves.yml top-level YAML. */
   extraConfig?: string;
+  /**
+   * A real Prometheus scraping an exporter of `waves_e2e_error_ratio{cluster}`; clusters listed
+   * in `badMetric` report a high error ratio once they run a new revision (their apps stay
+   * Healthy, so only the metric gate can catch them). Adds the `error-rate` check.
+   */
+  prometheus?: { badMetric: string[] };
   env?: Record<string, string>;
 }
 
@@ -63,8 +72,26 @@ export function clusterFile(cluster: string, revision: string): string {
   ].join("\n");
 }
 
-export function wavesYaml(argocdUrl: string, options: StackOptions): string {
+export const ERROR_RATE_QUERY = 'max(waves_e2e_error_ratio{cluster="{cluster}"})';
+
+export function wavesYaml(
+  argocdUrl: string,
+  options: StackOptions,
+  prometheusUrl?: string,
+): string {
   const waves = options.waves ?? DEFAULT_WAVES;
+  const metrics = prometheusUrl
+    ? [
+        "prometheus:",
+        `  url: ${prometheusUrl}`,
+        "healthChecks:",
+        "  error-rate:",
+        "    type: prometheus",
+        `    query: ${ERROR_RATE_QUERY}`,
+        '    condition: "< 0.05"',
+        "    onNoData: fail",
+      ]
+    : [];
   return [
     "source:",
     '  paths: ["base/**"]',
@@ -85,7 +112,9 @@ export function wavesYaml(argocdUrl: string, options: StackOptions): string {
       `    clusters: [${w.clusters.join(", ")}]`,
       `    waitTime: ${w.waitTime ?? "1s"}`,
       ...(w.requireApproval ? ["    requireApproval: true"] : []),
+      ...(w.healthChecks ? [`    healthChecks: [${w.healthChecks.join(", ")}]`] : []),
     ]),
+    ...metrics,
     options.extraConfig ?? "",
   ].join("\n");
 }
@@ -110,6 +139,8 @@ export class E2eStack {
   port = 0;
   readonly logs: string[] = [];
   private followTimer: NodeJS.Timeout | undefined;
+  private exporter: Server | undefined;
+  prometheus: TestPrometheus | undefined;
   private dir = "";
   clusters: string[] = [];
 
@@ -135,8 +166,9 @@ export class E2eStack {
     this.argocd = await startFakeArgoCd({ token: ARGOCD_TOKEN });
     const waves = this.options.waves ?? DEFAULT_WAVES;
     this.clusters = waves.flatMap((w) => w.clusters);
+    if (this.options.prometheus) await this.startMetrics(this.options.prometheus.badMetric);
     const files: Record<string, string> = {
-      ".github/waves.yml": wavesYaml(this.argocd.url, this.options),
+      ".github/waves.yml": wavesYaml(this.argocd.url, this.options, this.prometheus?.url),
       "base/app.yaml": "replicas: 2\n",
     };
     for (const cluster of this.clusters)
@@ -175,6 +207,40 @@ export class E2eStack {
     await this.follower.tick();
     this.followTimer = setInterval(() => void this.follower.tick().catch(() => undefined), 150);
     await this.startApp();
+  }
+
+  /** The exporter and a real Prometheus scraping it, ready once every cluster has a sample. */
+  private async startMetrics(badMetric: string[]): Promise<void> {
+    const bad = new Set(badMetric);
+    this.exporter = createHttpServer((_req, res) => {
+      const lines = this.clusters.map((cluster) => {
+        const pinned = this.follower?.state(cluster)?.pinned;
+        const ratio =
+          bad.has(cluster) && pinned !== undefined && pinned !== INITIAL_REVISION ? 0.2 : 0.001;
+        return `waves_e2e_error_ratio{cluster="${cluster}"} ${ratio}`;
+      });
+      res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
+      res.end(`# TYPE waves_e2e_error_ratio gauge\n${lines.join("\n")}\n`);
+    });
+    await new Promise<void>((resolve) => this.exporter?.listen(0, "127.0.0.1", resolve));
+    const port = (this.exporter.address() as AddressInfo).port;
+    this.prometheus = await startPrometheus({
+      scrapeTarget: `127.0.0.1:${port}`,
+      scrapeInterval: "1s",
+    });
+    const url = `${this.prometheus.url}/api/v1/query?query=${encodeURIComponent("count(waves_e2e_error_ratio)")}`;
+    await this.until(
+      "Prometheus scraped every cluster",
+      async () => {
+        const body = (await (await fetch(url)).json()) as {
+          data?: { result?: { value?: [number, string] }[] };
+        };
+        return (
+          Number(body.data?.result?.[0]?.value?.[1] ?? 0) === this.clusters.length || undefined
+        );
+      },
+      30_000,
+    );
   }
 
   /** Spawns the real app and waits until `/healthz` answers 200. */
@@ -241,7 +307,10 @@ export class E2eStack {
     if (this.followTimer) clearInterval(this.followTimer);
     await this.killApp();
     await this.github.webhooks.idle();
-    await Promise.all([this.github.close(), this.argocd.close()]);
+    await Promise.all([this.github.close(), this.argocd.close(), this.prometheus?.stop()]);
+    await new Promise<void>((resolve) =>
+      this.exporter ? this.exporter.close(() => resolve()) : resolve(),
+    );
     await rm(this.dir, { recursive: true, force: true });
   }
 

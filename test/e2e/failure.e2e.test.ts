@@ -84,4 +84,41 @@ describe.concurrent("e2e: failures", () => {
       expect(await s.pinned(cluster)).toContain(shortOf(second.sha));
     expectNoDuplicatePrs(s);
   }, 120_000);
+
+  it("a real Prometheus error rate fails the canary while Argo CD says Healthy → reverted", async ({
+    onTestFinished,
+  }) => {
+    const s = await E2eStack.start({
+      waves: [
+        {
+          name: "canary",
+          clusters: ["canary-1"],
+          healthChecks: ["argocd-sync", "pod-health", "error-rate"],
+        },
+        { name: "wave-1", clusters: ["dev-1"] },
+      ],
+      prometheus: { badMetric: ["canary-1"] },
+    });
+    onTestFinished(() => s.stop());
+    const before = await s.pinned("canary-1");
+    await s.github.mergeChange(REPO, {
+      files: { "base/app.yaml": "replicas: 11\n" },
+      title: "Raise the error rate",
+      author: "alice",
+    });
+    const failed = await s.until("canary check failure", () =>
+      s.github
+        .checkRunsOf(REPO)
+        .find((r) => r.name === "waves / canary" && r.conclusion === "failure"),
+    );
+    const output = `${failed.output.summary ?? ""}\n${failed.output.text ?? ""}`;
+    expect(output).toContain("error-rate");
+    expect(output).toContain("0.2");
+    expect(s.follower.state("canary-1")?.health).toBe("Healthy");
+    await s.until("revert PR merged", () =>
+      s.github.pullsOf(REPO).find((p) => p.labels.includes("waves:revert") && p.merged),
+    );
+    expect(await s.pinned("canary-1")).toBe(before);
+    expect(s.github.pullsOf(REPO).some((p) => p.head.endsWith("/wave-1"))).toBe(false);
+  }, 120_000);
 });
