@@ -83,6 +83,42 @@ describe.concurrent("e2e: resilience", () => {
     expectNoSecrets(s);
   }, 120_000);
 
+  it("GitHub answers 502 for a while mid-rollout: the next reconciles finish the steps, nothing doubled", async ({
+    onTestFinished,
+  }) => {
+    const s = await E2eStack.start({
+      waves: [
+        { name: "canary", clusters: ["canary-1"] },
+        { name: "wave-1", clusters: ["dev-1"] },
+      ],
+    });
+    onTestFinished(() => s.stop());
+    const { sha } = await s.github.mergeChange(REPO, {
+      files: { "base/app.yaml": "replicas: 12\n" },
+      title: "Through an outage",
+      author: "alice",
+    });
+    await s.until("canary PR opened", () =>
+      s.github.pullsOf(REPO).find((p) => p.head === `waves/${shortOf(sha)}/canary`),
+    );
+    s.github.outage = 502;
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    s.github.outage = undefined;
+    expect(s.github.requests.some((r) => r.status === 502)).toBe(true);
+    for (const wave of ["canary", "wave-1"]) {
+      await s.until(`${wave} merged`, () =>
+        s.github.pullsOf(REPO).find((p) => p.head === `waves/${shortOf(sha)}/${wave}` && p.merged),
+      );
+    }
+    expectNoDuplicatePrs(s);
+    for (const wave of ["canary", "wave-1"]) {
+      expect(s.github.checkRunsOf(REPO).filter((r) => r.name === `waves / ${wave}`)).toHaveLength(
+        1,
+      );
+    }
+    expectNoSecrets(s);
+  }, 120_000);
+
   it("every webhook delivered twice: the same single rollout, one PR per wave", async ({
     onTestFinished,
   }) => {
