@@ -4,15 +4,16 @@
  * git repositories served by git http-backend with the installation tokens the fake issued;
  * merges are real git merges; webhooks go back to the app signed with the webhook secret.
  */
-import { createHash, createVerify, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Caller, match, notFound, type Route } from "./fake-router.js";
+import { fakeHttpHandler } from "./fake-http.js";
+import type { Caller, Route } from "./fake-router.js";
 import type { FakeCheckRun, FakeComment, FakePull, FakeUser } from "./fake-state.js";
-import { BareRepo, serveGit } from "./git-backend.js";
+import { BareRepo } from "./git-backend.js";
 import { restRoutes } from "./rest-routes.js";
 import { repositoryJson, userEvents } from "./webhook-payloads.js";
 import { WebhookSender } from "./webhook-sender.js";
@@ -70,7 +71,7 @@ export class FakeGitHub {
   baseUrl = "";
   readonly bot: FakeUser;
 
-  constructor(private readonly options: FakeGitHubOptions) {
+  constructor(readonly options: FakeGitHubOptions) {
     this.appId = options.appId;
     this.appSlug = options.appSlug ?? "waves";
     this.installationId = options.installationId ?? 1;
@@ -83,8 +84,9 @@ export class FakeGitHub {
   static async start(options: FakeGitHubOptions): Promise<FakeGitHub> {
     const fake = new FakeGitHub(options);
     fake.root = await mkdtemp(join(tmpdir(), "fake-github-"));
+    const handler = fakeHttpHandler(fake, fake.routes, options.publicKey);
     fake.server = createServer((req, res) => {
-      fake.handle(req, res).catch((error: unknown) => {
+      handler(req, res).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
         res.end(JSON.stringify({ message: String(error) }));
       });
@@ -93,6 +95,11 @@ export class FakeGitHub {
     const { port } = fake.server.address() as AddressInfo;
     fake.baseUrl = `http://127.0.0.1:${port}`;
     return fake;
+  }
+
+  /** Where the bare repositories live (`<owner>/<name>.git`). */
+  get gitRoot(): string {
+    return this.root;
   }
 
   /** `127.0.0.1:<port>`, for `GHE_HOST`. */
@@ -396,23 +403,6 @@ export class FakeGitHub {
     this.webhooks.send("push", await userEvents.push(this, repo, ref, before, after, sender));
   }
 
-  // ----- HTTP -----
-
-  private verifyJwt(token: string): boolean {
-    const [header, payload, signature] = token.split(".");
-    if (!header || !payload || !signature) return false;
-    const verifier = createVerify("RSA-SHA256");
-    verifier.update(`${header}.${payload}`);
-    if (!verifier.verify(this.options.publicKey, Buffer.from(signature, "base64url"))) return false;
-    const claims = JSON.parse(Buffer.from(payload, "base64url").toString()) as {
-      iss?: unknown;
-      exp?: number;
-    };
-    return (
-      String(claims.iss) === String(this.appId) && (claims.exp ?? 0) * 1000 > Date.now() - 60_000
-    );
-  }
-
   issueToken(installationId: number): { token: string; expiresAt: string } {
     const token = `ghs_${randomBytes(18).toString("hex")}`;
     const expiresAt = Date.now() + 3_600_000;
@@ -420,139 +410,7 @@ export class FakeGitHub {
     return { token, expiresAt: new Date(expiresAt).toISOString() };
   }
 
-  private callerOf(req: IncomingMessage): Caller | "invalid" {
-    const header = req.headers.authorization;
-    if (!header) return { kind: "none" };
-    const m = /^(?:bearer|token)\s+(\S+)$/i.exec(header);
-    if (!m?.[1]) return "invalid";
-    const token = m[1];
-    if (token.split(".").length === 3) return this.verifyJwt(token) ? { kind: "app" } : "invalid";
-    const issued = this.tokens.get(token);
-    if (!issued || issued.expiresAt < Date.now()) return "invalid";
-    return { kind: "installation", installationId: issued.installationId, login: this.bot.login };
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", this.baseUrl);
-    const gitMatch = /^\/([^/]+)\/([^/]+?\.git)(\/.*)$/.exec(url.pathname);
-    if (gitMatch) return this.handleGit(req, res, gitMatch, url);
-    const path = url.pathname.replace(/^\/api\/v3(?=\/)/, "");
-    const found = match(this.routes, req.method ?? "GET", path);
-    const caller = this.callerOf(req);
-    const body = await readJson(req);
-    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-      const text = payload === undefined ? "" : JSON.stringify(payload);
-      // Conditional GETs like GitHub's: a strong ETag over the body; a match answers 304.
-      let etag: string | undefined;
-      if (req.method === "GET" && status === 200) {
-        etag = `"${createHash("sha1").update(text).digest("hex")}"`;
-        if (req.headers["if-none-match"] === etag) {
-          status = 304;
-        }
-      }
-      this.requests.push({
-        method: req.method ?? "GET",
-        endpoint: `${req.method} ${found?.route.template ?? path}`,
-        path,
-        status,
-        caller: caller === "invalid" ? "none" : caller.kind,
-        at: Date.now(),
-      });
-      res.writeHead(status, {
-        "content-type": "application/json; charset=utf-8",
-        "x-ratelimit-limit": "5000",
-        "x-ratelimit-remaining": "4999",
-        "x-github-request-id": randomBytes(4).toString("hex"),
-        ...(etag ? { etag } : {}),
-        ...headers,
-      });
-      res.end(status === 304 ? "" : text);
-    };
-    if (caller === "invalid") return send(401, { message: "Bad credentials" });
-    if (this.outage !== undefined && path !== "/meta")
-      return send(this.outage, { message: "Service unavailable" });
-    if (!found) {
-      const r = notFound();
-      return send(r.status, r.body);
-    }
-    const need = found.route.auth;
-    if (need === "app" && caller.kind !== "app") {
-      return send(401, { message: "A JSON web token could not be decoded" });
-    }
-    if (need === "installation" && caller.kind !== "installation") {
-      return send(401, { message: "Requires authentication" });
-    }
-    const result = await found.route.handler({
-      method: req.method ?? "GET",
-      params: found.params,
-      query: url.searchParams,
-      body,
-      caller,
-      req,
-    });
-    send(result.status, result.body, result.headers);
-  }
-
-  private async handleGit(
-    req: IncomingMessage,
-    res: ServerResponse,
-    m: RegExpExecArray,
-    url: URL,
-  ): Promise<void> {
-    const owner = m[1] ?? "";
-    const name = (m[2] ?? "").replace(/\.git$/, "");
-    const repo = this.repos.get(`${owner}/${name}`.toLowerCase());
-    if (!repo) {
-      res.writeHead(404).end("Repository not found");
-      return;
-    }
-    const isPush = url.pathname.endsWith("/git-receive-pack");
-    const before = isPush ? await repo.git.refs() : undefined;
-    await serveGit(
-      this.root,
-      req,
-      res,
-      `/${owner}/${name}.git${m[3] ?? ""}`,
-      url.search.slice(1),
-      (token) => {
-        const issued = token ? this.tokens.get(token) : undefined;
-        return issued && issued.expiresAt >= Date.now() ? this.bot.login : undefined;
-      },
-    );
-    this.requests.push({
-      method: req.method ?? "GET",
-      endpoint: `GIT ${m[3]}`,
-      path: url.pathname,
-      status: res.statusCode,
-      caller: "installation",
-      at: Date.now(),
-    });
-    if (before) {
-      const after = await repo.git.refs();
-      const refs = new Set([...before.keys(), ...after.keys()]);
-      for (const ref of refs) {
-        if (before.get(ref) !== after.get(ref)) {
-          await this.afterRefUpdate(repo, ref, before.get(ref), after.get(ref), this.bot);
-        }
-      }
-    }
-  }
-
   toRepositoryJson(repo: FakeRepo) {
     return repositoryJson(this, repo);
-  }
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  if (req.method === "GET" || req.method === "HEAD") return {};
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString();
-  if (!text) return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return parsed && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
   }
 }
