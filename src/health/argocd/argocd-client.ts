@@ -3,8 +3,11 @@
  * outward HTTP client (timeout, bounded retries on 5xx/timeouts/refused connections, bearer token
  * from the environment, every attempt counted as target `argocd`).
  */
-import type { CallLedger } from "../../util/outward-calls.js";
-import { createOutwardHttpClient, OutwardHttpError } from "../http-client.js";
+import {
+  createOutwardHttpClient,
+  type OutwardHttpClientOptions,
+  OutwardHttpError,
+} from "../http-client.js";
 import type {
   Application,
   ApplicationList,
@@ -13,22 +16,15 @@ import type {
   ClusterList,
 } from "./argocd-types.js";
 
-export interface ArgoCdClientOptions {
+/**
+ * The shared outward client's options (timeout, retries, backoff, token variable, ledger), with
+ * the instance URL as `url` and the environment required.
+ */
+export type ArgoCdClientOptions = Omit<OutwardHttpClientOptions, "target" | "baseUrl" | "env"> & {
   /** Base URL of the Argo CD API server (no credentials). */
   url: string;
-  /** Environment variable with a read-only API token. */
-  tokenEnv?: string;
   env: NodeJS.ProcessEnv;
-  /** Per attempt (default 10s). */
-  timeoutMs?: number;
-  /** Extra attempts on transient failures (default 2). */
-  retries?: number;
-  /** First backoff, doubled per retry (default 200ms). */
-  backoffMs?: number;
-  insecure?: boolean;
-  ledger?: CallLedger;
-  sleep?: (ms: number) => Promise<void>;
-}
+};
 
 export interface ArgoCdClient {
   readonly baseUrl: string;
@@ -59,18 +55,8 @@ function itemsOf<T>(body: unknown, endpoint: string): T[] {
 }
 
 export function createArgoCdClient(options: ArgoCdClientOptions): ArgoCdClient {
-  const http = createOutwardHttpClient({
-    target: "argocd",
-    baseUrl: options.url,
-    env: options.env,
-    ...(options.tokenEnv ? { tokenEnv: options.tokenEnv } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.retries !== undefined ? { retries: options.retries } : {}),
-    ...(options.backoffMs !== undefined ? { backoffMs: options.backoffMs } : {}),
-    ...(options.insecure ? { insecure: true } : {}),
-    ...(options.ledger ? { ledger: options.ledger } : {}),
-    ...(options.sleep ? { sleep: options.sleep } : {}),
-  });
+  const { url, ...rest } = options;
+  const http = createOutwardHttpClient({ ...rest, target: "argocd", baseUrl: url });
 
   return {
     baseUrl: http.baseUrl,
