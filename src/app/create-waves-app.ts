@@ -11,7 +11,8 @@ import type { Logger } from "../util/logger.js";
 import { AppMetrics } from "./app-metrics.js";
 import { githubReachability } from "./github-reachability.js";
 import { registerHandlers } from "./handlers.js";
-import { Reconciler } from "./reconciler.js";
+import { Reconciler, type ResolvedEnv } from "./reconciler.js";
+import { type EventHints, resolveRepos } from "./resolve-repos.js";
 import type { RolloutEngine } from "./rollout-engine.js";
 import { createRoutes } from "./routes.js";
 
@@ -58,15 +59,40 @@ export function createWavesApp<Env>(options: WavesAppOptions<Env>): ApplicationF
   return (app, { addHandler }) => {
     const metrics = options.metrics ?? new AppMetrics();
     const appLogin = appLoginOf(app);
-    const makeEnv = async (octokit: ProbotOctokit, repo: RepoRef, logger: Logger) => {
-      const scm = new GitHubScm({
+    const makeEnv = async (
+      octokit: ProbotOctokit,
+      repo: RepoRef,
+      logger: Logger,
+      hints: EventHints,
+      knownSource?: RepoRef,
+    ): Promise<ResolvedEnv<Env> | { error: string }> => {
+      // One installation octokit for both repositories: the app must be installed on both.
+      const makeScm = (of: RepoRef) =>
+        new GitHubScm({
+          octokit,
+          repo: of,
+          openCheckout: options.openCheckout,
+          logger,
+          ...(options.env ? { env: options.env } : {}),
+        });
+      const resolved = await resolveRepos({
         octokit,
         repo,
-        openCheckout: options.openCheckout,
+        hints,
+        makeScm,
         logger,
-        ...(options.env ? { env: options.env } : {}),
+        ...(knownSource ? { knownSource } : {}),
       });
-      return options.buildEnv({ source: scm, target: scm, logger, appLogin: await appLogin() });
+      if (!resolved.ok) return { error: resolved.reason };
+      const { source, target } = resolved;
+      return {
+        env: options.buildEnv({ source, target, logger, appLogin: await appLogin() }),
+        source,
+        target,
+        ...(resolved.targetDefaultBranch
+          ? { targetDefaultBranch: resolved.targetDefaultBranch }
+          : {}),
+      };
     };
     const reconciler = new Reconciler<Env>({
       app,

@@ -3,10 +3,12 @@
  * engine decides what to do. Every call for a repository runs through its reconcile queue.
  */
 import type { Context, Probot } from "probot";
+import type { GitHubScm } from "../scm/github/github-scm.js";
 import type { Logger } from "../util/logger.js";
 import { redact } from "../util/redact.js";
 import type { AppMetrics } from "./app-metrics.js";
-import type { Reconciler, TrackedRepo } from "./reconciler.js";
+import type { Reconciler, ResolvedEnv, TrackedRepo } from "./reconciler.js";
+import type { EventHints } from "./resolve-repos.js";
 import type { RolloutEngine } from "./rollout-engine.js";
 
 export interface HandlerDeps<Env> {
@@ -18,7 +20,11 @@ export interface HandlerDeps<Env> {
 }
 
 type RepoPayload = {
-  repository: { name: string; owner: { login?: string; name?: string | null } | null };
+  repository: {
+    name: string;
+    owner: { login?: string; name?: string | null } | null;
+    default_branch?: string;
+  };
   installation?: { id: number } | null;
 };
 
@@ -49,6 +55,46 @@ export function changedPathsOf(
   return [...paths].sort();
 }
 
+/** GitHub lists at most 20 commits per push event (and may truncate that list). */
+export const PUSH_COMMITS_LISTED = 20;
+
+type PushPayload = {
+  before?: string;
+  after: string;
+  commits?: { added?: string[]; modified?: string[]; removed?: string[] }[];
+};
+
+/** Whether the payload's commits cannot be trusted to list every changed path. */
+export function needsGitDiff(push: PushPayload): boolean {
+  return (
+    (push.commits?.length ?? 0) >= PUSH_COMMITS_LISTED || !push.before || /^0+$/.test(push.before)
+  );
+}
+
+/**
+ * The paths a push changed: from its payload when complete, else from git (`before..after`, or
+ * the head commit's own changes for a new branch). The payload is the fallback if git fails.
+ */
+export async function pushedPaths(
+  push: PushPayload,
+  source: Pick<GitHubScm, "changedPaths">,
+  logger: Logger,
+): Promise<string[]> {
+  const listed = changedPathsOf(push.commits ?? []);
+  if (!needsGitDiff(push)) return listed;
+  const before = push.before && !/^0+$/.test(push.before) ? push.before : undefined;
+  try {
+    const paths = await source.changedPaths(before, push.after);
+    if (paths) return [...new Set([...paths, ...listed])].sort();
+  } catch (error) {
+    logger.warn(
+      { after: push.after, error: redact(String(error)) },
+      "could not diff the push in git; using the paths the payload lists",
+    );
+  }
+  return listed;
+}
+
 export function registerHandlers<Env>(app: Probot, deps: HandlerDeps<Env>): void {
   const { engine, reconciler, metrics } = deps;
 
@@ -57,13 +103,18 @@ export function registerHandlers<Env>(app: Probot, deps: HandlerDeps<Env>): void
     event: string,
     context: Context,
     payload: RepoPayload,
-    work: (env: Env) => Promise<unknown>,
+    work: (env: Env, resolved: ResolvedEnv<Env>) => Promise<unknown>,
+    hints: EventHints = {},
   ): Promise<void> => {
     const repo = trackedRepo(payload);
     if (!repo) return;
     const log = context.log as unknown as Logger;
+    const defaultBranch = payload.repository.default_branch;
     try {
-      const result = await reconciler.run(repo, context.octokit, log, work);
+      const result = await reconciler.run(repo, context.octokit, log, work, {
+        ...(defaultBranch ? { defaultBranch } : {}),
+        ...hints,
+      });
       metrics?.observeReport(result);
       metrics?.webhookEvents.inc({ event, outcome: "handled" });
     } catch (error) {
@@ -88,15 +139,23 @@ export function registerHandlers<Env>(app: Probot, deps: HandlerDeps<Env>): void
       return skipped("push", "pushed by the app", context);
     }
     const branch = p.ref.slice("refs/heads/".length);
-    await dispatch("push", context, p, (env) =>
-      engine.handlePush(env, {
-        revision: p.after,
-        branch,
-        defaultBranch: p.repository.default_branch ?? "main",
-        changedPaths: changedPathsOf(p.commits ?? []),
-        pusher: p.sender?.login ?? p.pusher.name,
-        ...(p.head_commit?.message ? { headCommitMessage: p.head_commit.message } : {}),
-      }),
+    await dispatch(
+      "push",
+      context,
+      p,
+      async (env, resolved) =>
+        engine.handlePush(env, {
+          revision: p.after,
+          branch,
+          defaultBranch: p.repository.default_branch ?? "main",
+          changedPaths: await pushedPaths(p, resolved.source, context.log as unknown as Logger),
+          pusher: p.sender?.login ?? p.pusher.name,
+          ...(p.head_commit?.message ? { headCommitMessage: p.head_commit.message } : {}),
+          ...(resolved.targetDefaultBranch
+            ? { targetDefaultBranch: resolved.targetDefaultBranch }
+            : {}),
+        }),
+      { sha: p.after },
     );
   });
 
@@ -106,15 +165,20 @@ export function registerHandlers<Env>(app: Probot, deps: HandlerDeps<Env>): void
       const p = context.payload;
       if (!p.issue.pull_request) return skipped("issue_comment", "not a pull request", context);
       const appLogin = await deps.appLogin();
-      await dispatch("issue_comment", context, p, (env) =>
-        engine.handleComment(env, {
-          prNumber: p.issue.number,
-          commentId: p.comment.id,
-          body: p.comment.body ?? "",
-          author: p.comment.user?.login ?? "ghost",
-          authorIsBot: p.comment.user?.type === "Bot" || p.comment.user?.login === appLogin,
-          action: p.action,
-        }),
+      await dispatch(
+        "issue_comment",
+        context,
+        p,
+        (env) =>
+          engine.handleComment(env, {
+            prNumber: p.issue.number,
+            commentId: p.comment.id,
+            body: p.comment.body ?? "",
+            author: p.comment.user?.login ?? "ghost",
+            authorIsBot: p.comment.user?.type === "Bot" || p.comment.user?.login === appLogin,
+            action: p.action,
+          }),
+        { prBody: p.issue.body ?? "" },
       );
     },
   );
@@ -137,7 +201,12 @@ export function registerHandlers<Env>(app: Probot, deps: HandlerDeps<Env>): void
     const payload = context.payload as RepoPayload;
     await dispatch(event, context, payload, (env) => engine.reconcile(env));
   };
-  app.on("pull_request.closed", reconcileOn("pull_request"));
+  app.on("pull_request.closed", async (context) => {
+    const p = context.payload;
+    await dispatch("pull_request", context, p, (env) => engine.reconcile(env), {
+      prBody: p.pull_request.body ?? "",
+    });
+  });
   app.on("check_suite", reconcileOn("check_suite"));
   app.on("status", reconcileOn("status"));
 }

@@ -5,21 +5,48 @@
  * or ticks, runs one at a time through the same queue.
  */
 import type { Probot, ProbotOctokit } from "probot";
+import type { GitHubScm } from "../scm/github/github-scm.js";
 import type { RepoRef } from "../scm/port.js";
 import type { Logger } from "../util/logger.js";
 import { redact } from "../util/redact.js";
 import type { AppMetrics } from "./app-metrics.js";
 import { RepoQueue } from "./repo-queue.js";
+import type { EventHints } from "./resolve-repos.js";
+import { sameRepo, sourceOfState } from "./resolve-repos.js";
 import type { RolloutEngine } from "./rollout-engine.js";
 
 export interface TrackedRepo extends RepoRef {
   installationId: number;
+  /** For a tracked target: the rollout's source repository when it is another one. */
+  source?: RepoRef;
 }
+
+/** An event's environment: the engine's env and the two adapters it was built from. */
+export interface ResolvedEnv<Env> {
+  env: Env;
+  source: GitHubScm;
+  target: GitHubScm;
+  /** The target's default branch, when it is another repository and was read. */
+  targetDefaultBranch?: string;
+}
+
+/** Thrown when an event's repositories cannot be used (the reason is already reported). */
+export class RepoResolutionError extends Error {}
 
 export interface ReconcilerOptions<Env> {
   app: Pick<Probot, "auth">;
   engine: RolloutEngine<Env>;
-  makeEnv(octokit: ProbotOctokit, repo: RepoRef, logger: Logger): Promise<Env>;
+  /**
+   * Resolves source and target for an event from `repo` (see `resolve-repos.ts`) and builds the
+   * engine's env; `knownSource` is what this process remembers for `repo` as a target.
+   */
+  makeEnv(
+    octokit: ProbotOctokit,
+    repo: RepoRef,
+    logger: Logger,
+    hints: EventHints,
+    knownSource?: RepoRef,
+  ): Promise<ResolvedEnv<Env> | { error: string }>;
   logger: Logger;
   intervalMs: number;
   metrics?: AppMetrics;
@@ -59,30 +86,45 @@ export class Reconciler<Env> {
   }
 
   /**
-   * Runs engine work for a repository through its queue, marking it tracked so the tick
-   * finishes whatever this step leaves unfinished (a failed call, a bake in progress).
+   * Runs engine work for an event from `repo`: resolves its source and target, then runs through
+   * the TARGET's queue (where the rollout's PRs live: one key per rollout, whichever repo the
+   * event came from), marking the target tracked so the tick finishes what is left unfinished.
    */
-  run<T>(
+  async run<T>(
     repo: TrackedRepo,
     octokit: ProbotOctokit,
     logger: Logger,
-    work: (env: Env) => Promise<T>,
+    work: (env: Env, resolved: ResolvedEnv<Env>) => Promise<T>,
+    hints: EventHints = {},
   ): Promise<T> {
-    this.track(repo);
-    return this.queue.run(repoKey(repo), async () => {
-      const env = await this.options.makeEnv(octokit, repo, logger);
-      return work(env);
-    });
+    const known = this.tracked.get(repoKey(repo))?.source ?? repo.source;
+    const resolved = await this.options.makeEnv(octokit, repo, logger, hints, known);
+    if ("error" in resolved) throw new RepoResolutionError(resolved.error);
+    const { source: from, target: to } = resolved;
+    const target: TrackedRepo = {
+      owner: to.repo.owner,
+      name: to.repo.name,
+      installationId: repo.installationId,
+      ...(sameRepo(from.repo, to.repo)
+        ? {}
+        : { source: { owner: from.repo.owner, name: from.repo.name } }),
+    };
+    this.track(target);
+    return this.queue.run(repoKey(target), () => work(resolved.env, resolved));
   }
 
-  /** One reconcile of one repository; untracks it when its rollout is no longer active. */
+  /** One reconcile of one tracked target; untracks it when its rollout is no longer active. */
   async reconcile(repo: TrackedRepo, octokit?: ProbotOctokit): Promise<boolean> {
     const log = this.options.logger;
     try {
       const client = octokit ?? (await this.options.app.auth(repo.installationId));
-      const report = await this.run(repo, client, log, (env) => this.options.engine.reconcile(env));
+      let target: RepoRef = repo;
+      const report = await this.run(repo, client, log, (env, resolved) => {
+        target = resolved.target.repo;
+        return this.options.engine.reconcile(env);
+      });
       this.options.metrics?.observeReport(report);
-      if (!report.active) this.untrack(repo);
+      if (!report.active) this.untrack(target);
       return report.active;
     } catch (error) {
       log.warn(
@@ -140,8 +182,11 @@ export class Reconciler<Env> {
             since,
             per_page: 1,
           });
-          if (data.length > 0) {
-            found.push(repo);
+          const [newest] = data;
+          if (newest) {
+            // Rollout PRs here may ship another repository's change: their state names it.
+            const source = sourceOfState(newest.body ?? undefined);
+            found.push(source ? { ...repo, source } : repo);
             break;
           }
         }

@@ -13,6 +13,11 @@ import type { RepoGit } from "./workspace-git.js";
 import { WorkspaceTree } from "./workspace-tree.js";
 
 const TRACKING = "refs/remotes/origin/";
+
+function checkCommitId(sha: string): string {
+  if (!isCommitId(sha)) throw new Error(`not a commit id: ${JSON.stringify(sha.slice(0, 80))}`);
+  return sha;
+}
 const BUILD_REF = "refs/waves/build";
 
 export interface CheckoutSettings {
@@ -79,6 +84,34 @@ export class WorkspaceCheckout implements RepoCheckout {
         okCodes: [0, 1],
       });
       return result.code === 0;
+    });
+  }
+
+  /** `git diff --name-only` (no rename detection: a partial clone need not fetch blobs). */
+  changedPaths(before: string | undefined, after: string): Promise<string[]> {
+    return this.queue.run(async () => {
+      const head = await this.ensureCommit(checkCommitId(after));
+      const args = before
+        ? [
+            "diff",
+            "--name-only",
+            "--no-renames",
+            "-z",
+            await this.ensureCommit(checkCommitId(before)),
+            head,
+          ]
+        : [
+            "diff-tree",
+            "--no-commit-id",
+            "--name-only",
+            "--no-renames",
+            "-r",
+            "-z",
+            "--root",
+            head,
+          ];
+      const out = (await this.git.local(args, "read")).stdout.toString("utf8");
+      return [...new Set(out.split("\0").filter((path) => path !== ""))].sort();
     });
   }
 

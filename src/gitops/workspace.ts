@@ -66,6 +66,8 @@ export interface RepoCheckout {
   readFiles(ref: string, paths: readonly string[]): Promise<Map<string, string | undefined>>;
   commitAndPush(options: CommitAndPushOptions): Promise<CommitAndPushResult>;
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
+  /** Paths that differ between two commits; without `before`, what `after` itself changed. */
+  changedPaths(before: string | undefined, after: string): Promise<string[]>;
 }
 
 export interface GitWorkspaceOptions {

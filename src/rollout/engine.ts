@@ -41,6 +41,8 @@ export interface PushInput {
   changedPaths: string[];
   pusher: string;
   headCommitMessage?: string;
+  /** The target repository's default branch, when it is another repository. */
+  targetDefaultBranch?: string;
 }
 
 export type PushOutcome = ReconcileReport & {
@@ -133,6 +135,15 @@ function failed(ctx: StepContext, error: unknown): never {
   throw error;
 }
 
+/** `{ repository: "owner/name" }` when the source is not the repository holding the PRs. */
+function sourceRepository(env: RolloutEnv): { repository?: string } {
+  const { source, target } = env;
+  const name = `${source.repo.owner}/${source.repo.name}`;
+  return name.toLowerCase() === `${target.repo.owner}/${target.repo.name}`.toLowerCase()
+    ? {}
+    : { repository: name };
+}
+
 /** A push to some branch: starts (or queues) a rollout when it is a change to the source branch. */
 export async function handlePush(env: RolloutEnv, push: PushInput): Promise<PushOutcome> {
   const ignored = (reason: string): PushOutcome => ({
@@ -174,9 +185,10 @@ export async function handlePush(env: RolloutEnv, push: PushInput): Promise<Push
         url: change.url,
         ...(change.pullRequest ? { pullRequest: change.pullRequest } : {}),
         branch: sourceBranch,
+        ...sourceRepository(env),
       },
       changedPaths: push.changedPaths,
-      targetBranch: config.target.branch ?? push.defaultBranch,
+      targetBranch: config.target.branch ?? push.targetDefaultBranch ?? push.defaultBranch,
     };
     await run(ctx, { push: observation });
     const queued = ctx.report.actions.some((a) => a.startsWith("queueRollout"));

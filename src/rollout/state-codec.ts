@@ -26,6 +26,10 @@ const SourceInfo = z.object({
   url: z.string().max(2000),
   pullRequest: z.number().int().positive().optional(),
   branch: z.string().min(1).max(255),
+  repository: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/)
+    .optional(),
 });
 
 const BumpedFile = z.object({

@@ -35,6 +35,11 @@ export interface SourceInfo {
   pullRequest?: number;
   /** Branch the change was merged to (where the configuration is read). */
   branch: string;
+  /**
+   * `owner/name` of the source repository when it is not the repository holding the rollout's
+   * PRs (`target.repository`); absent means the same repository.
+   */
+  repository?: string;
 }
 
 /** One file of one cluster a promotion bumped: what a revert puts back. */

@@ -73,7 +73,8 @@ export async function startTestApp(
     createWavesApp<EnvParts>({
       engine,
       buildEnv: (parts) => parts,
-      openCheckout: fakeCheckout().open,
+      // The repository's own config (no `target.repository`): source and target are the same.
+      openCheckout: fakeCheckout({ "main:.github/waves.yml": "waves: []\n" }).open,
       reconcileIntervalMs: 60_000,
       apiBaseUrl: API,
       startReconciler: false,

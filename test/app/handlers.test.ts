@@ -30,8 +30,9 @@ describe("webhook handlers → engine calls", () => {
 
   it("a push to a branch becomes handlePush with the revision, changed paths and pusher", async () => {
     const app = await startTestApp();
-    // The engine double calls nothing on GitHub, so no installation token is asked for.
+    // The config is read through the clone, opened with the installation token.
     mockAppAuthenticated("waves");
+    mockAccessToken(INSTALLATION_ID, TOKEN);
     await receive(
       app.probot,
       "push",
@@ -112,6 +113,7 @@ describe("webhook handlers → engine calls", () => {
     );
     expect(app.calls).toEqual([]);
     mockAppAuthenticated("waves");
+    mockAccessToken(INSTALLATION_ID, TOKEN);
     await receive(
       app.probot,
       "issue_comment",
@@ -131,6 +133,7 @@ describe("webhook handlers → engine calls", () => {
   it("check_run buttons and re-runs become handleCheckRunEvent", async () => {
     const app = await startTestApp();
     mockAppAuthenticated("waves");
+    mockAccessToken(INSTALLATION_ID, TOKEN);
     await receive(app.probot, "check_run", checkRunPayload("requested_action", "carol"));
     await receive(app.probot, "check_run", checkRunPayload("rerequested", "dave"));
     expect(app.calls.map((c) => c.input)).toEqual([
@@ -148,6 +151,7 @@ describe("webhook handlers → engine calls", () => {
   it("pull_request.closed, check_suite and status reconcile the repository", async () => {
     const app = await startTestApp();
     mockAppAuthenticated("waves");
+    mockAccessToken(INSTALLATION_ID, TOKEN);
     await receive(app.probot, "pull_request", pullRequestClosedPayload());
     await receive(app.probot, "check_suite", checkSuitePayload());
     await receive(app.probot, "status", statusPayload());
@@ -167,6 +171,7 @@ describe("webhook handlers → engine calls", () => {
       },
     });
     mockAppAuthenticated("waves");
+    mockAccessToken(INSTALLATION_ID, TOKEN);
     await receive(app.probot, "pull_request", pullRequestClosedPayload());
     const logs = app.logLines.join("\n");
     expect(logs).toContain("webhook handling failed");

@@ -37,6 +37,7 @@ function inRepo<T extends { repository?: unknown; installation?: unknown }>(payl
     owner: { login: string; name?: string };
   };
   repository.name = REPO;
+  (repository as { default_branch?: string }).default_branch = "main";
   repository.full_name = `${OWNER}/${REPO}`;
   repository.owner.login = OWNER;
   if ("name" in repository.owner) repository.owner.name = OWNER;

@@ -2,9 +2,13 @@ import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { assertStrictMocks, mockAppAuthenticated } from "../support/github-mocks.js";
+import {
+  assertStrictMocks,
+  mockAccessToken,
+  mockAppAuthenticated,
+} from "../support/github-mocks.js";
 import { startTestApp, WEBHOOK_SECRET } from "./app-harness.js";
-import { pushPayload } from "./webhook-fixtures.js";
+import { INSTALLATION_ID, pushPayload } from "./webhook-fixtures.js";
 
 const sign = (secret: string, body: string) =>
   `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
@@ -42,6 +46,7 @@ describe("webhook signature", () => {
     expect(app.calls).toEqual([]);
 
     mockAppAuthenticated("waves");
+    mockAccessToken(INSTALLATION_ID, "ghs_signaturetest0123456789abcdef");
     const genuine = await post(sign(WEBHOOK_SECRET, body));
     expect(genuine.status).toBe(200);
     expect(app.calls.map((c) => c.method)).toEqual(["handlePush"]);

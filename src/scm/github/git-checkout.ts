@@ -18,6 +18,11 @@ export interface GitCheckout {
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
   fetch(branch: string): Promise<unknown>;
   headOf(branch: string): Promise<string>;
+  /**
+   * Paths that differ between two commits (fetched when absent); without `before` (a new
+   * branch), the paths `after` changed against its first parent.
+   */
+  changedPaths?(before: string | undefined, after: string): Promise<string[]>;
 }
 
 /** Opens (or reuses) the clone of `url`, authenticating with `token` (never put in the URL). */

@@ -287,6 +287,15 @@ export class GitHubScm implements ScmPort {
     return git.headOf(branch);
   }
 
+  /**
+   * Paths a push changed, from git (a push event lists at most 20 commits). Undefined when the
+   * checkout cannot tell.
+   */
+  async changedPaths(before: string | undefined, after: string): Promise<string[] | undefined> {
+    const git = await this.git();
+    return git.changedPaths ? git.changedPaths(before, after) : undefined;
+  }
+
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     return (await this.git()).isAncestor(ancestor, descendant);
   }
