@@ -48,6 +48,11 @@ export interface StackOptions {
    */
   prometheus?: { badMetric: string[] };
   env?: Record<string, string>;
+  /**
+   * A separate GitOps repository (`owner/name`, `target.repository`): the source repo then
+   * holds only `.github/waves.yml` and `base/`, this one `clusters/` and the rollout PRs.
+   */
+  gitops?: string;
 }
 
 export const DEFAULT_WAVES: WaveSpec[] = [
@@ -93,6 +98,7 @@ export function wavesYaml(
       ]
     : [];
   return [
+    ...(options.gitops ? ["target:", `  repository: ${options.gitops}`] : []),
     "source:",
     '  paths: ["base/**"]',
     "promotion:",
@@ -152,6 +158,11 @@ export class E2eStack {
     return stack;
   }
 
+  /** Where the rollout PRs, wave checks and cluster files live. */
+  get target(): string {
+    return this.options.gitops ?? REPO;
+  }
+
   get appUrl(): string {
     return `http://127.0.0.1:${this.port}`;
   }
@@ -171,9 +182,14 @@ export class E2eStack {
       ".github/waves.yml": wavesYaml(this.argocd.url, this.options, this.prometheus?.url),
       "base/app.yaml": "replicas: 2\n",
     };
+    const clusterFiles: Record<string, string> = {};
     for (const cluster of this.clusters)
-      files[`clusters/${cluster}/app.yaml`] = clusterFile(cluster, INITIAL_REVISION);
-    const repo = await this.github.createRepo(REPO, files);
+      clusterFiles[`clusters/${cluster}/app.yaml`] = clusterFile(cluster, INITIAL_REVISION);
+    const gitops = this.options.gitops;
+    if (gitops) await this.github.createRepo(REPO, files);
+    const repo = gitops
+      ? await this.github.createRepo(gitops, clusterFiles)
+      : await this.github.createRepo(REPO, { ...files, ...clusterFiles });
     for (const cluster of this.clusters) {
       this.argocd.upsertApp(
         fakeApplication({
@@ -335,7 +351,7 @@ export class E2eStack {
 
   describe(): string {
     return this.github
-      .pullsOf(REPO)
+      .pullsOf(this.target)
       .map(
         (p) =>
           `#${p.number} ${p.head} ${p.state}${p.merged ? " merged" : ""} [${p.labels.join(",")}] ${p.title}`,
@@ -344,6 +360,6 @@ export class E2eStack {
   }
 
   pinned(cluster: string, ref = "main"): Promise<string | undefined> {
-    return this.github.readFile(REPO, ref, `clusters/${cluster}/app.yaml`);
+    return this.github.readFile(this.target, ref, `clusters/${cluster}/app.yaml`);
   }
 }
