@@ -8,7 +8,7 @@ import type { Logger } from "../util/logger.js";
 import { redact } from "../util/redact.js";
 import type { AppMetrics } from "./app-metrics.js";
 import type { Reconciler, ResolvedEnv, TrackedRepo } from "./reconciler.js";
-import type { EventHints } from "./resolve-repos.js";
+import { type EventHints, sameRepo } from "./resolve-repos.js";
 import type { RolloutEngine } from "./rollout-engine.js";
 
 export interface HandlerDeps<Env> {
@@ -164,20 +164,26 @@ export function registerHandlers<Env>(app: Probot, deps: HandlerDeps<Env>): void
     async (context) => {
       const p = context.payload;
       if (!p.issue.pull_request) return skipped("issue_comment", "not a pull request", context);
+      const repo = trackedRepo(p);
+      if (!repo) return;
       const appLogin = await deps.appLogin();
       await dispatch(
         "issue_comment",
         context,
         p,
-        (env) =>
-          engine.handleComment(env, {
+        async (env, resolved) => {
+          // Commands live on rollout PRs, in the target: a PR of a source whose rollouts go to
+          // another repository holds none (and its number names another PR there).
+          if (!sameRepo(resolved.target.repo, repo)) return undefined;
+          return engine.handleComment(env, {
             prNumber: p.issue.number,
             commentId: p.comment.id,
             body: p.comment.body ?? "",
             author: p.comment.user?.login ?? "ghost",
             authorIsBot: p.comment.user?.type === "Bot" || p.comment.user?.login === appLogin,
             action: p.action,
-          }),
+          });
+        },
         { prBody: p.issue.body ?? "" },
       );
     },

@@ -297,6 +297,17 @@ describe("target.repository: source and GitOps repositories differ", () => {
     ]);
   });
 
+  it("a command on a PR of the source repo is not applied to the same-numbered PR in the GitOps repo", async () => {
+    const { probot } = await startApp();
+    mockAppAuthenticated("waves");
+    // The token opens the source clone (its config names the GitOps repo); nothing else is asked.
+    mockAccessToken(INSTALLATION_ID, TOKEN);
+    const payload = issueCommentPayload({ body: "/rollback", author: "bob", prNumber: 6 });
+    payload.issue.body = "A feature PR";
+    await probot.receive({ id: "d-src", name: "issue_comment", payload } as EmitterWebhookEvent);
+    // Strict mocks: no read or write in acme/gitops (any would fail the test).
+  });
+
   it("a target the installation cannot see fails `waves / config` on the source commit; no rollout", async () => {
     const { probot, reconciler } = await startApp();
     mockAppAuthenticated("waves");

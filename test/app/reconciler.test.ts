@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { RepoQueue } from "../../src/app/repo-queue.js";
+import { encodeState } from "../../src/rollout/index.js";
+import { promotionMeta } from "../rollout/rollout-builders.js";
 import {
   assertStrictMocks,
+  github,
   mockAccessToken,
   mockAppAuthenticated,
   mockInstallationRepos,
@@ -43,6 +46,38 @@ describe("reconciler", () => {
     await app.reconciler.tick();
     // Failed reconciles keep the repos for the next tick.
     expect(app.reconciler.activeCount).toBe(2);
+  });
+
+  it("discovery finds rollouts whose PRs live in a GitOps repo and remembers their source", async () => {
+    const app = await startTestApp();
+    mockInstallations([7]);
+    mockAccessToken(7, "ghs_discoverytoken0123456789abcdef");
+    mockInstallationRepos(["fleet", "gitops"]);
+    mockIssuesWithLabel("fleet", "waves:promotion", 0);
+    mockIssuesWithLabel("fleet", "waves:revert", 0);
+    const meta = promotionMeta("canary");
+    github()
+      .get("/repos/acme/gitops/issues")
+      .query((q) => q.labels === "waves:promotion" && q.state === "all" && q.per_page === "1")
+      .reply(200, [
+        {
+          number: 3,
+          title: "x",
+          body: `Promotion\n\n${encodeState({ ...meta, source: { ...meta.source, repository: "acme/fleet" } })}`,
+        },
+      ]);
+    mockAppAuthenticated("waves");
+    const found = await app.reconciler.discover();
+    const gitops = {
+      owner: "acme",
+      name: "gitops",
+      installationId: 7,
+      source: { owner: "acme", name: "fleet" },
+    };
+    expect(found).toEqual([gitops]);
+    // The tick's environment: source acme/fleet, target acme/gitops, with no reads to find out.
+    expect(app.calls.map((c) => [c.method, c.repo])).toEqual([["reconcile", "acme/fleet"]]);
+    expect(app.reconciler.trackedRepos()).toEqual([gitops]);
   });
 
   it("a reconcile that reports inactive untracks the repo", async () => {

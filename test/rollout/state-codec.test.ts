@@ -18,6 +18,19 @@ describe("state codec", () => {
     expect(decodeState(encodeState(revert))).toEqual(revert);
   });
 
+  it("keeps the source repository when set; bodies without it still decode (same repository)", () => {
+    const meta = promotionMeta("canary");
+    expect(meta.source.repository).toBeUndefined();
+    const old = `Body\n\n${encodeState(meta)}\n`;
+    expect(decodeState(old)?.source).toEqual(meta.source);
+    const cross = { ...meta, source: { ...meta.source, repository: "acme/fleet" } };
+    expect(decodeState(encodeState(cross))?.source.repository).toBe("acme/fleet");
+    const logger = capturingLogger();
+    const forged = { ...meta, source: { ...meta.source, repository: "acme/fleet/../x y" } };
+    expect(decodeState(encodeState(forged), logger)).toBeUndefined();
+    expect(logger.lines.map((l) => l.message)).toEqual(["hidden state does not validate; ignored"]);
+  });
+
   it("cannot be closed early by a value holding -->", () => {
     const meta = promotionMeta("canary", { approvedBy: "x --> <!-- waves:state {} -->" });
     const block = encodeState(meta);
