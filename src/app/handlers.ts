@@ -143,12 +143,18 @@ export function registerHandlers<Env>(app: Probot, deps: HandlerDeps<Env>): void
       "push",
       context,
       p,
-      async (env, resolved) =>
+      (env, resolved) =>
         engine.handlePush(env, {
           revision: p.after,
           branch,
           defaultBranch: p.repository.default_branch ?? "main",
-          changedPaths: await pushedPaths(p, resolved.source, context.log as unknown as Logger),
+          changedPaths: changedPathsOf(p.commits ?? []),
+          ...(needsGitDiff(p)
+            ? {
+                completeChangedPaths: () =>
+                  pushedPaths(p, resolved.source, context.log as unknown as Logger),
+              }
+            : {}),
           pusher: p.sender?.login ?? p.pusher.name,
           ...(p.head_commit?.message ? { headCommitMessage: p.head_commit.message } : {}),
           ...(resolved.targetDefaultBranch

@@ -39,6 +39,11 @@ export interface PushInput {
   branch: string;
   defaultBranch: string;
   changedPaths: string[];
+  /**
+   * When `changedPaths` may be incomplete (a push event lists at most 20 commits, a new branch
+   * none before): the complete list, asked only for a push to the source branch.
+   */
+  completeChangedPaths?(): Promise<string[]>;
   pusher: string;
   headCommitMessage?: string;
   /** The target repository's default branch, when it is another repository. */
@@ -168,7 +173,10 @@ export async function handlePush(env: RolloutEnv, push: PushInput): Promise<Push
   const sourceBranch = config.source.branch ?? push.defaultBranch;
   if (push.branch !== sourceBranch)
     return ignored(`${push.branch} is not the source branch ${sourceBranch}`);
-  const trigger = shouldStartRollout(config, push.changedPaths);
+  const changedPaths = push.completeChangedPaths
+    ? await push.completeChangedPaths()
+    : push.changedPaths;
+  const trigger = shouldStartRollout(config, changedPaths);
   if (!trigger.start) return ignored(trigger.reason);
 
   const ctx = newContext(env, config, ref);
@@ -187,7 +195,7 @@ export async function handlePush(env: RolloutEnv, push: PushInput): Promise<Push
         branch: sourceBranch,
         ...sourceRepository(env),
       },
-      changedPaths: push.changedPaths,
+      changedPaths,
       targetBranch: config.target.branch ?? push.targetDefaultBranch ?? push.defaultBranch,
     };
     await run(ctx, { push: observation });

@@ -64,6 +64,25 @@ describe("webhook handlers → engine calls", () => {
     ]);
   });
 
+  it("a push of 20 commits, or a new branch, hands the engine a way to get every changed path", async () => {
+    const app = await startTestApp();
+    mockAppAuthenticated("waves");
+    mockAccessToken(INSTALLATION_ID, TOKEN);
+    const files = Array.from({ length: 20 }, (_, i) => ({ modified: [`docs/${i}.md`] }));
+    await receive(app.probot, "push", pushPayload({ after: "a".repeat(40), files }));
+    await receive(
+      app.probot,
+      "push",
+      pushPayload({ after: "b".repeat(40), before: "0".repeat(40) }),
+    );
+    const inputs = app.calls.map(
+      (c) => c.input as { completeChangedPaths?: () => Promise<string[]> },
+    );
+    expect(inputs.map((i) => typeof i.completeChangedPaths)).toEqual(["function", "function"]);
+    // The test clone cannot diff: the payload's list is what remains.
+    expect(await inputs[1]?.completeChangedPaths?.()).toEqual(["base/app.yaml"]);
+  });
+
   it("tag pushes, deleted branches and the app's own pushes start nothing", async () => {
     const app = await startTestApp();
     await receive(app.probot, "push", pushPayload({ ref: "refs/tags/v1.0.0" }));

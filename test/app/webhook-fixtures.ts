@@ -48,6 +48,7 @@ function inRepo<T extends { repository?: unknown; installation?: unknown }>(payl
 export function pushPayload(change: {
   ref?: string;
   after?: string;
+  before?: string;
   deleted?: boolean;
   sender?: string;
   files?: { added?: string[]; modified?: string[]; removed?: string[] }[];
@@ -61,6 +62,7 @@ export function pushPayload(change: {
   );
   p.ref = change.ref ?? "refs/heads/main";
   p.after = change.after ?? "1".repeat(40);
+  p.before = change.before ?? "9".repeat(40);
   p.deleted = change.deleted ?? false;
   if (p.deleted) p.after = "0".repeat(40);
   p.repository.default_branch = "main";

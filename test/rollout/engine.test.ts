@@ -404,3 +404,33 @@ describe("check-run events", () => {
     expect(outcome.reason).toContain(`superseded by the rollout of ${second.revision.slice(0, 7)}`);
   });
 });
+
+describe("large pushes", () => {
+  it("asks for the complete changed paths only on the source branch, and starts from them", async () => {
+    const push = h.mergeChange({ "base/app.yaml": "replicas: 5\n" });
+    const asked: string[] = [];
+    const complete = async () => {
+      asked.push("complete");
+      return ["base/app.yaml", "docs/x.md"];
+    };
+    // The payload listed only a docs change (its 20 commits missed the base/ one).
+    const other = await handlePush(h.env, {
+      ...push,
+      branch: "feature",
+      changedPaths: ["docs/x.md"],
+      completeChangedPaths: complete,
+    });
+    expect(other.status).toBe("ignored");
+    expect(asked).toEqual([]);
+    const started = await handlePush(h.env, {
+      ...push,
+      changedPaths: ["docs/x.md"],
+      completeChangedPaths: complete,
+    });
+    expect(asked).toEqual(["complete"]);
+    expect(started.status).toBe("started");
+    expect(h.scm.pullRequests().map((p) => p.branch)).toEqual([
+      `waves/${push.revision.slice(0, 7)}/canary`,
+    ]);
+  });
+});
