@@ -1,8 +1,9 @@
 /**
  * Level-triggered reconcile: every repository with an active rollout is reconciled on a tick
  * (`WAVES_RECONCILE_INTERVAL`), and once at start-up for every repository GitHub shows rollout
- * PRs in (discovered from the app's installations). All work on one repository, from webhooks
- * or ticks, runs one at a time through the same queue.
+ * PRs in (discovered from the app's installations). Work is keyed by the TARGET repository (where
+ * a rollout's PRs live, `target.repository`): a webhook on the source and a tick on the GitOps repo
+ * run one at a time through the same queue.
  */
 import type { Probot, ProbotOctokit } from "probot";
 import type { GitHubScm } from "../scm/github/github-scm.js";
