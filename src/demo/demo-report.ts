@@ -69,7 +69,8 @@ function ganttLines(result: DemoResult): string[] {
   return lines;
 }
 
-export function renderDemoReport(result: DemoResult): string {
+/** `kept`: whether the sample repository is left in place (`--keep`); otherwise it is gone. */
+export function renderDemoReport(result: DemoResult, kept = false): string {
   const { snapshot } = result;
   const lines: string[] = [
     "# gitops-waves demo report",
@@ -77,7 +78,9 @@ export function renderDemoReport(result: DemoResult): string {
     `- Change: \`${result.revision.slice(0, 12)}\` (clusters ran \`${result.previousRevision.slice(0, 12)}\` before)`,
     `- Outcome: **${result.outcome}** — ${escapeCell(result.reason)}`,
     `- Virtual duration: ${formatDuration(snapshot.now.getTime() - snapshot.startedAt.getTime())} (real: ${(result.realMs / 1000).toFixed(1)} s)`,
-    `- Sample repository: \`${result.repoRoot}\``,
+    kept
+      ? `- Sample repository: \`${result.repoRoot}\``
+      : "- Sample repository: removed after the run (keep it with `--keep`)",
     "",
     "## Waves",
     "",

@@ -43,7 +43,7 @@ export async function presentDemo(
   if (options.reportFile) {
     const file = resolve(io.cwd, options.reportFile);
     try {
-      await writeFile(file, renderDemoReport(result));
+      await writeFile(file, renderDemoReport(result, options.keep));
       io.out(`Report written to ${file}`);
     } catch (error) {
       io.err(`waves demo: cannot write the report to ${file}: ${(error as Error).message}`);

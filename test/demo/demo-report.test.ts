@@ -71,6 +71,12 @@ describe("demo report", () => {
     expect(report).toContain("Revert PR #3 opened 12:30:00, merged 12:30:00.");
   });
 
+  it("names the sample repository only when it was kept", () => {
+    expect(report).toContain("- Sample repository: removed after the run (keep it with `--keep`)");
+    expect(report).not.toContain(result.repoRoot);
+    expect(renderDemoReport(result, true)).toContain(`- Sample repository: \`${result.repoRoot}\``);
+  });
+
   it("draws a gantt: bars for spans, milestones for instants, only waves that started", () => {
     const mermaid = /```mermaid\n([\s\S]*?)```/.exec(report)?.[1];
     expect(mermaid).toBe(
