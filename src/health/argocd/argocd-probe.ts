@@ -6,6 +6,7 @@
 import type { WavesConfig } from "../../config/waves.schema.js";
 import type { PlannedCheck } from "../../plan/types.js";
 import { type Logger, silentLogger } from "../../util/logger.js";
+import { mapLimit } from "../../util/map-limit.js";
 import type { CallLedger } from "../../util/outward-calls.js";
 import type { CheckResult, GateClock, HealthProbe, ProbeContext } from "../types.js";
 import { type ArgoCdClient, createArgoCdClient } from "./argocd-client.js";
@@ -25,7 +26,6 @@ import {
 } from "./cluster-verdicts.js";
 import type { Finding } from "./finding.js";
 import { errorText, type OkTarget, selectApps, takeSnapshot } from "./instance-snapshot.js";
-import { mapLimit } from "./map-limit.js";
 import { createRevisionMatcher } from "./revision-match.js";
 
 export interface ArgoCdProbeOptions {

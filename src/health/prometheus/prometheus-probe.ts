@@ -3,9 +3,11 @@
  * explicit time, every returned series judged against the check's condition. Errors of any
  * kind answer `unknown` (never pass); `failureLimit` and `interval` are kept in the gate clock.
  */
+
 import type { HealthCheck, WavesConfig } from "../../config/waves.schema.js";
 import type { PlannedCheck } from "../../plan/types.js";
 import { type Logger, silentLogger } from "../../util/logger.js";
+import { mapLimit } from "../../util/map-limit.js";
 import type { CallLedger } from "../../util/outward-calls.js";
 import { safeUserText } from "../../util/redact.js";
 import {
@@ -57,23 +59,6 @@ export function prometheusGraphUrl(baseUrl: string, query: string, time: Date): 
     "g0.moment_input": moment,
   });
   return `${baseUrl.replace(/\/+$/, "")}/graph?${params.toString()}`;
-}
-
-async function mapLimit<T, R>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      out[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /**

@@ -3,18 +3,11 @@
  * workspace's `RepoCheckout` satisfies it). File reads, ancestry and pushes go through git, so
  * REST calls per wave do not grow with the number of clusters.
  */
-import type { FileChange } from "../../gitops/types.js";
+import type { CommitAndPushOptions, CommitAndPushResult } from "../../gitops/workspace.js";
 
 export interface GitCheckout {
   readFile(ref: string, path: string): Promise<string | undefined>;
-  commitAndPush(options: {
-    base: string;
-    branch: string;
-    message: string;
-    changes: FileChange[];
-    expectedRemoteSha?: string;
-    force?: boolean;
-  }): Promise<{ sha: string; pushed: boolean }>;
+  commitAndPush(options: CommitAndPushOptions): Promise<CommitAndPushResult>;
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
   fetch(branch: string): Promise<unknown>;
   headOf(branch: string): Promise<string>;
