@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { isAlias, isMap, isScalar, LineCounter, parseDocument, visit, type YAMLError } from "yaml";
 import { checkReferences } from "./check-references.js";
@@ -50,15 +51,48 @@ function syntaxMessage(error: YAMLError, text: string): string {
   return `YAML syntax error: ${error.message}`;
 }
 
+/** Results kept by {@link loadConfig}: the app reads the same file on every event. */
+const CACHE_ENTRIES = 16;
+const cache = new Map<string, LoadResult>();
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 /**
  * Parses and validates a `.github/waves.yml`. Every problem is reported at once, each with the
  * line and column it is at; nothing throws for bad input.
+ *
+ * The result is deeply frozen and shared: loading the same text again (every webhook event
+ * reads the file) returns it from a small cache instead of parsing a large fleet's config anew.
  */
 export function loadConfig(
   text: string,
   file = DEFAULT_CONFIG_FILE,
   options: LoadOptions = {},
 ): LoadResult {
+  const key = createHash("sha256")
+    .update(`${file}\0${options.strict ? "strict" : ""}\0`)
+    .update(text)
+    .digest("base64");
+  const cached = cache.get(key);
+  if (cached) {
+    // Most recently used last: the oldest entry is the one evicted.
+    cache.delete(key);
+    cache.set(key, cached);
+    return cached;
+  }
+  const result = deepFreeze(parseAndValidate(text, file, options));
+  if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+  cache.set(key, result);
+  return result;
+}
+
+function parseAndValidate(text: string, file: string, options: LoadOptions): LoadResult {
   const size = Buffer.byteLength(text, "utf8");
   if (size > MAX_CONFIG_BYTES) return tooLarge(file, size);
   const lineCounter = new LineCounter();

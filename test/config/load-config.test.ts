@@ -215,3 +215,39 @@ describe("loadConfig: files that are not a configuration", () => {
     if (ok.ok) expect(ok.config.waves[1]?.waitTime).toBe(7_200_000);
   });
 });
+
+describe("loadConfig: the result cache", () => {
+  const seed = () => fixture("seed.yml");
+
+  it("returns the same frozen result for the same text, a fresh one for changed text", () => {
+    const first = loadConfig(seed());
+    const again = loadConfig(seed());
+    expect(again).toBe(first);
+    if (!first.ok) throw new Error("seed must load");
+    expect(Object.isFrozen(first.config.waves[0])).toBe(true);
+    expect(() => {
+      (first.config.waves as unknown as unknown[]).push({});
+    }).toThrow(TypeError);
+    const changed = loadConfig(seed().replace("waitTime: 30m", "waitTime: 31m"));
+    expect(changed).not.toBe(first);
+    expect(changed.ok && changed.config.waves[0]?.waitTime).toBe(1_860_000);
+  });
+
+  it("keys on the file name and strictness, so errors name the right file", () => {
+    const text = "waves: []\n";
+    const a = loadConfig(text, "a.yml");
+    const b = loadConfig(text, "b.yml");
+    expect(errorsOf(a)[0]?.file).toBe("a.yml");
+    expect(errorsOf(b)[0]?.file).toBe("b.yml");
+    const full = fixture("full.yml");
+    expect(loadConfig(full).ok).toBe(true);
+    expect(loadConfig(full, undefined, { strict: true }).ok).toBe(false);
+  });
+
+  it("keeps a bounded number of results, dropping the least recently used", () => {
+    const first = loadConfig(seed());
+    for (let i = 0; i < 16; i++) loadConfig(`${seed()}# filler ${i}\n`);
+    expect(loadConfig(seed())).not.toBe(first);
+    expect(loadConfig(seed())).toEqual(first);
+  });
+});
