@@ -154,8 +154,9 @@ export class WorkspaceCheckout implements RepoCheckout {
       const fresh = built.stdout.toString("utf8").trim();
       if (fresh.length === 40) this.tree.rememberWritten(options.changes.map((c) => c.content));
       const sha = (await this.sameAsTracked(branch, fresh)) ?? fresh;
+      // A push to `origin` moves `refs/remotes/origin/<branch>` itself (the fetch refspec
+      // maps it), also when the branch already held the commit.
       const pushed = await this.push(sha, branch, options);
-      await this.git.local(["update-ref", `${TRACKING}${branch}`, sha], "push");
       this.markFetched([branch]);
       return { sha, pushed };
     });

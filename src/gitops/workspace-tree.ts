@@ -30,9 +30,23 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** What one commit's tree holds at the paths looked up so far (null: absent). */
+interface Listing {
+  commit: string;
+  /** The whole tree was listed: a path not in `entries` is absent. */
+  complete: boolean;
+  entries: Map<string, TreeEntry | null>;
+}
+
 export class WorkspaceTree {
   /** Blobs known to be present (read or written here): a partial clone need not look for them. */
   private readonly knownBlobs = new Set<string>();
+  /**
+   * The last commit's listing: a promotion reads its files and then commits on the same base,
+   * and a commit never changes, so the commit needs no second `ls-tree` (of the whole tree,
+   * for a large wave).
+   */
+  private listing: Listing | undefined;
 
   constructor(
     private readonly git: RepoGit,
@@ -127,8 +141,35 @@ export class WorkspaceTree {
 
   /** Mode, type and object id of each path at `commit` (absent paths are left out). */
   async entries(commit: string, paths: readonly string[]): Promise<Map<string, TreeEntry>> {
+    if (this.listing?.commit !== commit) {
+      this.listing = { commit, complete: false, entries: new Map() };
+    }
+    const listing = this.listing;
+    const unknown = listing.complete ? [] : paths.filter((path) => !listing.entries.has(path));
+    if (unknown.length > 0) {
+      const found = await this.list(commit, unknown);
+      if (unknown.length > FULL_LISTING_ABOVE) {
+        listing.complete = true;
+        listing.entries = new Map(found);
+      } else {
+        for (const path of unknown) listing.entries.set(path, found.get(path) ?? null);
+      }
+    }
     const entries = new Map<string, TreeEntry>();
-    if (paths.length === 0) return entries;
+    for (const path of paths) {
+      const entry = listing.entries.get(path);
+      if (entry) entries.set(path, entry);
+    }
+    return entries;
+  }
+
+  /**
+   * `ls-tree` of `paths` at `commit`: matched by pathspec when few, otherwise every entry of the
+   * whole tree (the caller keeps them all).
+   */
+  private async list(commit: string, paths: readonly string[]): Promise<Map<string, TreeEntry>> {
+    const entries = new Map<string, TreeEntry>();
+    const full = paths.length > FULL_LISTING_ABOVE;
     const wanted = new Set(paths);
     for (const group of this.pathGroups(paths)) {
       const args = ["ls-tree", "-z", "--full-tree", ...(group.length > 0 ? [] : ["-r"]), commit];
@@ -139,7 +180,7 @@ export class WorkspaceTree {
       for (const record of listing.stdout.toString("utf8").split("\0")) {
         const tab = record.indexOf("\t");
         const path = record.slice(tab + 1);
-        if (tab < 0 || !wanted.has(path)) continue;
+        if (tab < 0 || !(full || wanted.has(path))) continue;
         const [mode, type, oid] = record.slice(0, tab).split(" ");
         if (mode && type && oid) entries.set(path, { mode, type, oid });
       }

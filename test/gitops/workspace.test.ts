@@ -233,6 +233,49 @@ describe("GitWorkspace over HTTP with token auth", () => {
     expect(ledger.count({ endpoint: "git push", status: 200 })).toBe(2);
   });
 
+  it("knows a pushed branch's head without fetching it", async () => {
+    const repo = fixture();
+    const { ws, ledger } = workspace();
+    const checkout = await ws.checkout({ url: repo.httpUrl, token: () => TOKEN });
+    const result = await checkout.commitAndPush({
+      base: "main",
+      branch: "waves/abc1234/wave-1",
+      message: "bump",
+      changes: [{ path: "clusters/beta/app.yaml", content: "spec:\n  targetRevision: v3\n" }],
+    });
+    const fetches = ledger.count({ endpoint: "git fetch" });
+    expect(await checkout.headOf("waves/abc1234/wave-1")).toBe(result.sha);
+    expect(await checkout.readFile("waves/abc1234/wave-1", "clusters/beta/app.yaml")).toBe(
+      "spec:\n  targetRevision: v3\n",
+    );
+    expect(ledger.count({ endpoint: "git fetch" })).toBe(fetches);
+  });
+
+  it("commits on the base it just read, adding new files beside changed ones", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 100; i++) files[`clusters/c${i}/app.yaml`] = `rev: ${i}\n`;
+    const repo = fixture(files);
+    const { ws } = workspace();
+    const checkout = await ws.checkout({ url: repo.httpUrl, token: () => TOKEN });
+    // More than 64 paths: the read lists the whole tree, and the commit reuses that listing.
+    const read = await checkout.readFiles(repo.sha, Object.keys(files));
+    expect(read.get("clusters/c42/app.yaml")).toBe("rev: 42\n");
+    const result = await checkout.commitAndPush({
+      base: repo.sha,
+      branch: "waves/abc1234/all",
+      message: "bump all",
+      changes: [
+        { path: "clusters/c42/app.yaml", content: "rev: next\n" },
+        { path: "clusters/c100/app.yaml", content: "rev: new\n" },
+      ],
+    });
+    const info = commitInfo(repo.path, result.sha);
+    expect(info.changedPaths).toEqual(["clusters/c100/app.yaml", "clusters/c42/app.yaml"]);
+    expect(showFile(repo.path, result.sha, "clusters/c100/app.yaml")).toBe("rev: new\n");
+    expect(showFile(repo.path, result.sha, "clusters/c7/app.yaml")).toBe("rev: 7\n");
+    expect(git(repo.path, ["ls-tree", result.sha, "clusters/c100/app.yaml"])).toMatch(/^100644 /);
+  });
+
   it("answers ancestry, fetching a commit it does not have yet", async () => {
     const repo = fixture();
     const { ws } = workspace();
