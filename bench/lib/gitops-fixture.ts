@@ -35,20 +35,20 @@ export function clusterName(index: number): string {
   return `cluster-${String(index).padStart(4, "0")}`;
 }
 
-function kustomization(cluster: string): string {
+function kustomization(cluster: string, revision = INITIAL_REVISION): string {
   return [
     "apiVersion: kustomize.config.k8s.io/v1beta1",
     "kind: Kustomization",
     `# overlay for ${cluster}`,
     "resources:",
-    `  - https://github.com/${SOURCE_REPO}//deploy/base?ref=${INITIAL_REVISION}`,
+    `  - https://github.com/${SOURCE_REPO}//deploy/base?ref=${revision}`,
     "  - ../../common/monitoring",
     `namespace: app-${cluster}`,
     "",
   ].join("\n");
 }
 
-function application(cluster: string): string {
+function application(cluster: string, revision = INITIAL_REVISION): string {
   return [
     "apiVersion: argoproj.io/v1alpha1",
     "kind: Application",
@@ -61,7 +61,7 @@ function application(cluster: string): string {
     "  source:",
     `    repoURL: https://github.com/${SOURCE_REPO}.git`,
     `    path: deploy/overlays/${cluster}`,
-    `    targetRevision: ${INITIAL_REVISION} # pinned by waves`,
+    `    targetRevision: ${revision} # pinned by waves`,
     "  destination:",
     `    name: ${cluster}`,
     "    namespace: app",
@@ -136,7 +136,47 @@ export function createFixtureRepo(
     ["fast-import", "--quiet", "--done"],
     commitStream("main", files, "generated fleet", undefined),
   );
+  git(path, ["repack", "-a", "-d", "-b", "-q"]);
   return { path, files: files.length };
+}
+
+/**
+ * Appends the history a fleet repository gathers in use: `rollouts` past rollouts, each one
+ * commit per wave (cut from the cluster list by `sizes`, as in {@link wavesConfig}) pinning a
+ * new revision in both files of every cluster of the wave. Then repacks with bitmaps, as a git
+ * host keeps its repositories. Returns the number of commits added.
+ */
+export function addPromotionHistory(
+  repoPath: string,
+  sizes: readonly number[],
+  rollouts: number,
+): number {
+  const parts: Buffer[] = [];
+  let from: string | undefined = git(repoPath, ["rev-parse", "refs/heads/main"]);
+  let commits = 0;
+  for (let rollout = 1; rollout <= rollouts; rollout++) {
+    const revision = rollout.toString(16).padStart(40, "a");
+    let next = 0;
+    for (const size of sizes) {
+      const files: [string, string][] = [];
+      for (let k = next; k < next + size; k++) {
+        const cluster = clusterName(k);
+        files.push([`clusters/${cluster}/kustomization.yaml`, kustomization(cluster, revision)]);
+        files.push([`clusters/${cluster}/app.yaml`, application(cluster, revision)]);
+      }
+      next += size;
+      parts.push(
+        commitStream("main", files, `waves: promote ${revision.slice(0, 7)}`, from, false),
+      );
+      from = undefined;
+      commits += 1;
+    }
+  }
+  if (commits === 0) return 0;
+  parts.push(Buffer.from("done\n"));
+  git(repoPath, ["fast-import", "--quiet", "--done"], Buffer.concat(parts));
+  git(repoPath, ["repack", "-a", "-d", "-b", "-q"]);
+  return commits;
 }
 
 function commitStream(
@@ -144,6 +184,7 @@ function commitStream(
   files: readonly [string, string][],
   message: string,
   from: string | undefined,
+  done = true,
 ): Buffer {
   const who = `Bench <bench@example.com> ${Math.floor(Date.now() / 1000)} +0000`;
   const parts: Buffer[] = [];
@@ -158,7 +199,7 @@ function commitStream(
     parts.push(Buffer.from(`M 100644 inline ${path}\n`));
     data(content);
   }
-  parts.push(Buffer.from("done\n"));
+  if (done) parts.push(Buffer.from("done\n"));
   return Buffer.concat(parts);
 }
 
