@@ -25,7 +25,10 @@ export const HealthCheck = z
   .discriminatedUnion("type", [
     z.strictObject({
       type: z.literal("prometheus").meta({ description: "A PromQL query with a condition." }),
-      /** PromQL; `{cluster}`, `{wave}` and `{revision}` are replaced (escaped for label values). */
+      /**
+       * PromQL; `{cluster}`, `{wave}` and `{revision}` are replaced (escaped for the string they
+       * stand in, and regex-quoted inside `=~` and `!~` matchers).
+       */
       query: z.string().min(1).meta({
         description: "PromQL; {cluster}, {wave} and {revision} are replaced.",
       }),

@@ -125,11 +125,16 @@ export function createPrometheusProbe(options: PrometheusProbeOptions): HealthPr
     } catch (error) {
       return { status: "unknown", reason: (error as Error).message };
     }
-    const promql = renderQuery(spec.query, {
-      cluster: task.cluster,
-      wave: ctx.wave.name,
-      revision: ctx.revision,
-    });
+    let promql: string;
+    try {
+      promql = renderQuery(spec.query, {
+        cluster: task.cluster,
+        wave: ctx.wave.name,
+        revision: ctx.revision,
+      });
+    } catch (error) {
+      return { status: "unknown", reason: (error as Error).message };
+    }
     const client = clientFor(choice.key, choice.instance.url, choice.instance.tokenEnv);
     const url = prometheusGraphUrl(choice.instance.url, promql, time);
     const known = down.get(choice.key);

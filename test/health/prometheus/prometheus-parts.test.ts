@@ -31,6 +31,28 @@ describe("renderQuery", () => {
   });
 });
 
+describe("renderQuery: regex matchers and quoting styles", () => {
+  const vars = { cluster: "prod.eu-1", wave: "wave-1", revision: "abc123" };
+
+  it("regex-quotes values that land in =~ and !~ matchers, and only there", () => {
+    expect(renderQuery('x{cluster=~"{cluster}", other!~ "{cluster}|b", c="{cluster}"}', vars)).toBe(
+      'x{cluster=~"prod\\\\.eu-1", other!~ "prod\\\\.eu-1|b", c="prod.eu-1"}',
+    );
+    const hostile = { ...vars, cluster: "a|.*" };
+    expect(renderQuery('x{cluster=~"{cluster}"}', hostile)).toBe('x{cluster=~"a\\\\|\\\\.\\\\*"}');
+  });
+
+  it("escapes for single-quoted and raw strings and keeps escaped quotes inside a string", () => {
+    const quoted = { ...vars, cluster: `it's "x"` };
+    expect(renderQuery("x{c='{cluster}'}", quoted)).toBe(`x{c='it\\'s "x"'}`);
+    expect(renderQuery("x{c=~`{cluster}`}", vars)).toBe("x{c=~`prod\\.eu-1`}");
+    expect(renderQuery('x{a="\\"{wave}", c=~"{cluster}"}', vars)).toBe(
+      'x{a="\\"wave-1", c=~"prod\\\\.eu-1"}',
+    );
+    expect(() => renderQuery("x{c=`{cluster}`}", { ...vars, cluster: "a`b" })).toThrow(/backtick/);
+  });
+});
+
 describe("parseCondition", () => {
   const table: [
     spec: Parameters<typeof parseCondition>[0],

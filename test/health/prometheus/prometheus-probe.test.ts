@@ -53,6 +53,14 @@ const families: MetricFamily[] = [
     ],
   },
   {
+    name: "regional_error_rate",
+    samples: [
+      { labels: { cluster: "prod.eu-1" }, value: 0.001, t: T },
+      // What an unquoted regex `prod.eu-1` would match as well.
+      { labels: { cluster: "prodXeu-1" }, value: 0.5, t: T },
+    ],
+  },
+  {
     name: "deploy_info",
     samples: [{ labels: { wave: "canary", revision: "abc1234", cluster: "good" }, value: 1, t: T }],
   },
@@ -232,6 +240,15 @@ describe("prometheus probe against a real Prometheus", () => {
     expect(results[0]?.reason).toBe(
       `0.5 > 0.01 for error_rate{cluster=${JSON.stringify(HOSTILE)}} (want < 0.01)`,
     );
+  });
+
+  it("regex-quotes the cluster in a =~ matcher, so a dotted name matches only itself", async () => {
+    const results = await evaluate(["prod.eu-1"], {
+      query: 'regional_error_rate{cluster=~"{cluster}"}',
+    });
+    expect(brief(results)).toEqual([
+      ["prod.eu-1", "pass", '0.001 for regional_error_rate{cluster="prod.eu-1"} (want < 0.01)'],
+    ]);
   });
 
   it("reports bad PromQL with Prometheus's own error text, as unknown", async () => {
