@@ -71,6 +71,12 @@ function findQueued(current: RolloutState | undefined): PushObservation | undefi
   return current?.waves[0]?.meta.queued;
 }
 
+/** Whether `revision` is an ancestor of (so shipped by) `newer`'s revision, and not the same. */
+async function carriedBy(env: RolloutEnv, revision: string, newer: RolloutState): Promise<boolean> {
+  if (newer.revision === revision) return false;
+  return env.source.isAncestor(revision, newer.revision);
+}
+
 /**
  * Rounds of derive → gate → decide → execute until nothing is left to do, then the overall
  * check. `first` carries the event's observation (a push, a command) into the first round.
@@ -91,6 +97,12 @@ async function run(
     const current = rollouts.at(-1);
     const obs: Observations = { ...pending };
     pending = {};
+    if (obs.push && current && (await carriedBy(env, obs.push.revision, current))) {
+      // Revisions are cumulative: the newer rollout ships this change too. Starting it now
+      // would supersede (or queue behind) its own successor.
+      ctx.report.includedIn = current.revision;
+      delete obs.push;
+    }
     if (!obs.push && !obs.command && current) {
       const gate = await evaluateGate(ctx, current);
       if (gate) obs.gate = gate;
@@ -201,11 +213,16 @@ export async function handlePush(env: RolloutEnv, push: PushInput): Promise<Push
     await run(ctx, { push: observation });
     const queued = ctx.report.actions.some((a) => a.startsWith("queueRollout"));
     const started = ctx.report.started === true;
+    const included = ctx.report.includedIn;
     return {
       ...ctx.report,
       active: ctx.report.active || queued,
-      status: queued ? "queued" : started ? "started" : "exists",
-      reason: queued ? "queued behind the rollout in flight" : trigger.reason,
+      status: queued ? "queued" : started ? "started" : included ? "ignored" : "exists",
+      reason: queued
+        ? "queued behind the rollout in flight"
+        : included && !started
+          ? `already carried by the newer rollout of ${included.slice(0, 7)}`
+          : trigger.reason,
     };
   } catch (error) {
     if (observation && !ctx.opened.has(push.revision))

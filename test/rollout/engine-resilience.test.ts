@@ -195,6 +195,29 @@ describe("idempotency", () => {
     expect(checkWrites()).toBe(writes);
   });
 
+  it("an older push delivered after a newer rollout started is left alone, in both modes", async () => {
+    for (const mode of ["supersede", "queue"]) {
+      h = await createHarness({ config: `${CONFIG}onNewChange: ${mode}\n` });
+      const first = h.mergeChange({ "base/app.yaml": "replicas: 5\n" }, "First");
+      const second = h.mergeChange({ "base/app.yaml": "replicas: 6\n" }, "Second");
+      expect((await handlePush(h.env, second)).status).toBe("started");
+      const late = await handlePush(h.env, first);
+      expect(late.status, mode).toBe("ignored");
+      expect(late.reason).toBe(
+        `already carried by the newer rollout of ${second.revision.slice(0, 7)}`,
+      );
+      expect(summary()).toEqual(["canary:merged"]);
+      expect(h.scm.pullRequests()[0]!.labels).not.toContain("waves:superseded");
+      expect(await h.scm.findCheckRun("waves / rollout", first.revision)).toBeUndefined();
+      // The newer rollout goes on as if nothing had happened.
+      h.advance(31 * MIN);
+      await reconcile(h.env);
+      expect(summary(), mode).toEqual(["canary:merged", "wave-1:merged"]);
+      await h.close();
+    }
+    h = await createHarness();
+  });
+
   it("pushes made by the app, promotion-only pushes, other branches and missing config never start a rollout", async () => {
     h = await createHarness();
     const push = h.mergeChange({ "base/app.yaml": "replicas: 3\n" });

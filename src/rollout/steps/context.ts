@@ -34,6 +34,11 @@ export interface ReconcileReport {
   verdicts: string[];
   /** For a push: whether it started a new rollout. */
   started?: boolean;
+  /**
+   * For a push: the newer rollout that already carries it (an old push delivered late, or
+   * retried, after a newer change started); nothing was done for it.
+   */
+  includedIn?: string;
   /** Problems that stopped a step (it is retried on the next reconcile). */
   errors: string[];
 }
