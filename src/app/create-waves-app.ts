@@ -34,6 +34,8 @@ export interface WavesAppOptions<Env> {
   startReconciler?: boolean;
   metrics?: AppMetrics;
   env?: { GHE_HOST?: string; GHE_PROTOCOL?: string };
+  /** The reconciler's clock (retry backoff, discovery window); the wall clock by default. */
+  clock?: () => Date;
   /** Receives the running parts (tests reach the reconciler through it). */
   onLoaded?(parts: { reconciler: Reconciler<Env>; metrics: AppMetrics }): void;
 }
@@ -101,6 +103,7 @@ export function createWavesApp<Env>(options: WavesAppOptions<Env>): ApplicationF
       logger: app.log as unknown as Logger,
       intervalMs: options.reconcileIntervalMs,
       metrics,
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     registerHandlers(app, { engine: options.engine, reconciler, appLogin, metrics });
     addHandler(

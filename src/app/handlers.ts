@@ -7,7 +7,12 @@ import type { GitHubScm } from "../scm/github/github-scm.js";
 import type { Logger } from "../util/logger.js";
 import { redact } from "../util/redact.js";
 import type { AppMetrics } from "./app-metrics.js";
-import type { Reconciler, ResolvedEnv, TrackedRepo } from "./reconciler.js";
+import {
+  type Reconciler,
+  RepoResolutionError,
+  type ResolvedEnv,
+  type TrackedRepo,
+} from "./reconciler.js";
 import { type EventHints, sameRepo } from "./resolve-repos.js";
 import type { RolloutEngine } from "./rollout-engine.js";
 
@@ -36,6 +41,11 @@ function trackedRepo(payload: RepoPayload): TrackedRepo | undefined {
     name: payload.repository.name,
     installationId: payload.installation.id,
   };
+}
+
+function repoKeyOf(payload: RepoPayload): string {
+  const owner = payload.repository.owner?.login ?? payload.repository.owner?.name ?? "";
+  return `${owner}/${payload.repository.name}`.toLowerCase();
 }
 
 /** Paths a push touched, from its commits (GitHub lists at most 20 commits per push event). */
@@ -98,13 +108,18 @@ export async function pushedPaths(
 export function registerHandlers<Env>(app: Probot, deps: HandlerDeps<Env>): void {
   const { engine, reconciler, metrics } = deps;
 
-  /** Runs one engine call for the event's repository; failures are left to the next tick. */
+  /**
+   * Runs one engine call for the event's repository. A failure is left to the next tick, which
+   * reads GitHub again; work that leaves nothing there to find (`retryKey` set: a push whose
+   * rollout could not start) is retried by the reconciler with a backoff instead.
+   */
   const dispatch = async (
     event: string,
     context: Context,
     payload: RepoPayload,
     work: (env: Env, resolved: ResolvedEnv<Env>) => Promise<unknown>,
     hints: EventHints = {},
+    retryKey?: string,
   ): Promise<void> => {
     const repo = trackedRepo(payload);
     if (!repo) return;
@@ -119,10 +134,14 @@ export function registerHandlers<Env>(app: Probot, deps: HandlerDeps<Env>): void
       metrics?.webhookEvents.inc({ event, outcome: "handled" });
     } catch (error) {
       metrics?.webhookEvents.inc({ event, outcome: "error" });
+      const retried = retryKey !== undefined && !(error instanceof RepoResolutionError);
       log.error(
         { event, delivery: context.id, error: redact(String(error)) },
-        "webhook handling failed; the reconcile tick will retry",
+        retried
+          ? "webhook handling failed; retrying it on the coming ticks"
+          : "webhook handling failed; the reconcile tick will retry",
       );
+      if (retried) reconciler.retryLater(retryKey, repo, work, `${event} ${retryKey}`);
     }
   };
   const skipped = (event: string, reason: string, context: Context) => {
@@ -162,6 +181,7 @@ export function registerHandlers<Env>(app: Probot, deps: HandlerDeps<Env>): void
             : {}),
         }),
       { sha: p.after },
+      `${repoKeyOf(p)}@${p.after}`,
     );
   });
 

@@ -60,6 +60,23 @@ export interface ReconcilerOptions<Env> {
 
 const repoKey = (repo: RepoRef) => `${repo.owner}/${repo.name}`.toLowerCase();
 
+/** Attempts of a failed event's work before giving up (the failure stays visible in GitHub). */
+export const MAX_RETRY_ATTEMPTS = 8;
+/** The longest wait between two attempts, in reconcile intervals. */
+const MAX_BACKOFF_INTERVALS = 32;
+
+type Work<Env> = (env: Env, resolved: ResolvedEnv<Env>) => Promise<unknown>;
+
+interface PendingRetry<Env> {
+  repo: TrackedRepo;
+  work: Work<Env>;
+  /** What is retried, for the log (`push abc1234`). */
+  label: string;
+  /** Failed attempts so far, the event's own included. */
+  attempts: number;
+  dueAt: number;
+}
+
 export class Reconciler<Env> {
   readonly queue = new RepoQueue();
   private readonly tracked = new Map<string, TrackedRepo>();
@@ -67,6 +84,12 @@ export class Reconciler<Env> {
   private ticking: Promise<void> | undefined;
   private stopped = false;
   private discovered = false;
+  /**
+   * Event work that failed and that nothing in GitHub would bring back on a tick: a push whose
+   * rollout could not start has no PR for the reconcile to find. Kept in memory only: after a
+   * restart, re-running the failing `waves / rollout` check on the commit starts it again.
+   */
+  private readonly retries = new Map<string, PendingRetry<Env>>();
 
   constructor(private readonly options: ReconcilerOptions<Env>) {}
 
@@ -136,7 +159,70 @@ export class Reconciler<Env> {
     }
   }
 
-  /** Reconciles every tracked repository (one tick). Overlapping ticks are skipped. */
+  /**
+   * Runs `work` again on later ticks after it failed for an event (`key` names it: the same key
+   * scheduled twice is one retry). The wait doubles from one interval, up to
+   * {@link MAX_BACKOFF_INTERVALS}; after {@link MAX_RETRY_ATTEMPTS} failures it is dropped with
+   * a warning.
+   */
+  retryLater(key: string, repo: TrackedRepo, work: Work<Env>, label: string): void {
+    const known = this.retries.get(key);
+    const attempts = (known?.attempts ?? 0) + 1;
+    if (attempts >= MAX_RETRY_ATTEMPTS) {
+      this.retries.delete(key);
+      this.options.logger.warn(
+        { repo: repoKey(repo), work: label, attempts },
+        "giving up retrying; re-run the failing waves / rollout check to try again",
+      );
+      return;
+    }
+    const wait = this.options.intervalMs * Math.min(2 ** (attempts - 1), MAX_BACKOFF_INTERVALS);
+    this.retries.set(key, { repo, work, label, attempts, dueAt: this.now() + wait });
+  }
+
+  /** Retries waiting for their turn (for the metrics and tests). */
+  get pendingRetries(): number {
+    return this.retries.size;
+  }
+
+  private now(): number {
+    return (this.options.clock?.() ?? new Date()).getTime();
+  }
+
+  /** The retries that are due, each once; a failure schedules the next attempt. */
+  private async runDueRetries(): Promise<void> {
+    const now = this.now();
+    const due = [...this.retries].filter(([, retry]) => retry.dueAt <= now);
+    await Promise.all(
+      due.map(async ([key, retry]) => {
+        const log = this.options.logger;
+        try {
+          const client = await this.options.app.auth(retry.repo.installationId);
+          await this.run(retry.repo, client, log, retry.work);
+          this.retries.delete(key);
+          log.info({ repo: repoKey(retry.repo), work: retry.label }, "retry succeeded");
+        } catch (error) {
+          if (error instanceof RepoResolutionError) {
+            // Already reported where the user sees it (a failing check); no point retrying.
+            this.retries.delete(key);
+            return;
+          }
+          log.warn(
+            {
+              repo: repoKey(retry.repo),
+              work: retry.label,
+              attempt: retry.attempts + 1,
+              error: redact(String(error)),
+            },
+            "retry failed",
+          );
+          this.retryLater(key, retry.repo, retry.work, retry.label);
+        }
+      }),
+    );
+  }
+
+  /** Reconciles every tracked repository (one tick), then due retries. Overlaps are skipped. */
   tick(): Promise<void> {
     if (this.ticking) return this.ticking;
     this.ticking = (async () => {
@@ -144,6 +230,7 @@ export class Reconciler<Env> {
         // Discovery failed at start-up (GitHub unreachable): try again before reconciling.
         if (!this.discovered) await this.discover().catch(() => undefined);
         await Promise.all(this.trackedRepos().map((repo) => this.reconcile(repo)));
+        await this.runDueRetries();
       } finally {
         this.ticking = undefined;
       }

@@ -37,7 +37,11 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  options: { active?: boolean; onCall?: (call: EngineCall, env: EnvParts) => Promise<void> } = {},
+  options: {
+    active?: boolean;
+    onCall?: (call: EngineCall, env: EnvParts) => Promise<void>;
+    clock?: () => Date;
+  } = {},
 ): Promise<TestApp> {
   const logLines: string[] = [];
   const stream = new Writable({
@@ -79,6 +83,7 @@ export async function startTestApp(
       apiBaseUrl: API,
       startReconciler: false,
       env: {},
+      ...(options.clock ? { clock: options.clock } : {}),
       onLoaded: (parts) => {
         loaded = parts;
       },

@@ -1,11 +1,13 @@
 import type { EmitterWebhookEvent } from "@octokit/webhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { changedPathsOf } from "../../src/app/handlers.js";
+import { MAX_RETRY_ATTEMPTS } from "../../src/app/reconciler.js";
 import {
   assertStrictMocks,
   github,
   mockAccessToken,
   mockAppAuthenticated,
+  mockInstallations,
   mockReaction,
 } from "../support/github-mocks.js";
 import { startTestApp } from "./app-harness.js";
@@ -196,6 +198,63 @@ describe("webhook handlers → engine calls", () => {
     expect(logs).toContain("webhook handling failed");
     expect(logs).not.toContain(TOKEN);
     expect(app.reconciler.activeCount).toBe(1);
+  });
+
+  it("a push whose handling failed is retried on later ticks with a doubling wait, until it succeeds", async () => {
+    let now = Date.parse("2026-11-28T10:00:00Z");
+    let failures = 3;
+    const app = await startTestApp({
+      clock: () => new Date(now),
+      onCall: async (call) => {
+        if (call.method === "handlePush" && failures-- > 0) throw new Error("GitHub said 502");
+      },
+    });
+    mockAppAuthenticated("waves");
+    mockAccessToken(INSTALLATION_ID, TOKEN);
+    await receive(app.probot, "push", pushPayload({ after: "b".repeat(40) }));
+    mockInstallations([]); // the first tick's discovery finds nothing else
+    const pushes = () => app.calls.filter((c) => c.method === "handlePush").length;
+    expect(pushes()).toBe(1);
+    expect(app.reconciler.pendingRetries).toBe(1);
+    expect(app.logLines.join("\n")).toContain("retrying it on the coming ticks");
+    // Waits of 1, 2 and 4 intervals (60 s each): a tick before the wait is over does nothing.
+    const tickAfter = async (seconds: number) => {
+      now += seconds * 1000;
+      await app.reconciler.tick();
+      return pushes();
+    };
+    expect(await tickAfter(59)).toBe(1);
+    expect(await tickAfter(1)).toBe(2); // fails again: next in 120 s
+    expect(await tickAfter(119)).toBe(2);
+    expect(await tickAfter(1)).toBe(3); // fails a third time: next in 240 s
+    expect(await tickAfter(240)).toBe(4); // succeeds
+    expect(app.reconciler.pendingRetries).toBe(0);
+    expect(await tickAfter(3600)).toBe(4);
+    const retried = app.calls.filter((c) => c.method === "handlePush");
+    expect(new Set(retried.map((c) => (c.input as { revision: string }).revision))).toEqual(
+      new Set(["b".repeat(40)]),
+    );
+  });
+
+  it("a push that keeps failing is given up after a bounded number of attempts, with a warning", async () => {
+    let now = 0;
+    const app = await startTestApp({
+      clock: () => new Date(now),
+      onCall: async (call) => {
+        if (call.method === "handlePush") throw new Error("still down");
+      },
+    });
+    mockAppAuthenticated("waves");
+    mockAccessToken(INSTALLATION_ID, TOKEN);
+    await receive(app.probot, "push", pushPayload({ after: "c".repeat(40) }));
+    mockInstallations([]);
+    for (let i = 0; i < 20; i++) {
+      now += 32 * 60_000;
+      await app.reconciler.tick();
+    }
+    expect(app.calls.filter((c) => c.method === "handlePush")).toHaveLength(MAX_RETRY_ATTEMPTS);
+    expect(app.reconciler.pendingRetries).toBe(0);
+    expect(app.logLines.join("\n")).toContain("giving up retrying");
   });
 
   it("lists changed paths once, sorted", () => {
