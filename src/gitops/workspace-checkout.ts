@@ -10,6 +10,7 @@ import { checkBranchName, checkFilePath, isCommitId } from "./git-remote.js";
 import { GitSerialQueue } from "./git-serial-queue.js";
 import type { CommitAndPushOptions, CommitAndPushResult, RepoCheckout } from "./workspace.js";
 import type { RepoGit } from "./workspace-git.js";
+import { TrackingRefPruner } from "./workspace-prune.js";
 import { WorkspaceTree } from "./workspace-tree.js";
 
 const TRACKING = "refs/remotes/origin/";
@@ -34,6 +35,7 @@ export class WorkspaceCheckout implements RepoCheckout {
   private readonly fetchedAt = new Map<string, number>();
   private readonly knownCommits = new Set<string>();
   private readonly tree: WorkspaceTree;
+  private readonly pruner: TrackingRefPruner;
 
   constructor(
     private readonly git: RepoGit,
@@ -42,6 +44,7 @@ export class WorkspaceCheckout implements RepoCheckout {
     this.tree = new WorkspaceTree(git, settings.partial, (oids, ref) =>
       this.fetchObjects(oids, ref),
     );
+    this.pruner = new TrackingRefPruner(git, settings.clock);
   }
 
   /** Marks branches as fresh (right after the clone brought them). */
@@ -158,8 +161,18 @@ export class WorkspaceCheckout implements RepoCheckout {
       // maps it), also when the branch already held the commit.
       const pushed = await this.push(sha, branch, options);
       this.markFetched([branch]);
+      await this.pruneTrackingRefs();
       return { sha, pushed };
     });
+  }
+
+  /** Now and then, drops old promotion branches' tracking refs; never fails the promotion. */
+  private async pruneTrackingRefs(): Promise<void> {
+    for (const pruned of await this.pruner.afterPush(this.fetchedAt)) {
+      this.fetchedAt.delete(pruned.branch);
+      // Unreachable now, its commit may go at the next gc: probe it again before trusting it.
+      this.knownCommits.delete(pruned.sha);
+    }
   }
 
   private async push(sha: string, branch: string, options: CommitAndPushOptions): Promise<boolean> {

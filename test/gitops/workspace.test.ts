@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +10,15 @@ import {
   GitUnreachableError,
   GitWorkspace,
   type GitWorkspaceOptions,
+  type RepoCheckout,
 } from "../../src/gitops/workspace.js";
+import {
+  PRUNE_EVERY_PUSHES,
+  parseTrackingRefs,
+  pruneDue,
+  refsToPrune,
+  TRACKING_RETENTION_MS,
+} from "../../src/gitops/workspace-prune.js";
 import type { OpenCheckout } from "../../src/scm/github/git-checkout.js";
 import { capturingLogger } from "../../src/util/logger.js";
 import { CallLedger } from "../../src/util/outward-calls.js";
@@ -495,5 +503,170 @@ describe("GitWorkspace over a file:// URL", () => {
       "spec:\n  targetRevision: v3\n",
     );
     expect(await checkout.isAncestor(repo.sha, result.sha)).toBe(true);
+  });
+});
+
+describe("GitWorkspace pruning of old tracking refs", () => {
+  const DAY = 24 * 60 * 60 * 1000;
+
+  function clockedWorkspace() {
+    const start = Date.now();
+    let now = start;
+    const clock = () => new Date(now);
+    return { ...workspace({ clock }), clock, at: (days: number) => (now = start + days * DAY) };
+  }
+
+  async function trackedBranches(cacheDir: string): Promise<string[]> {
+    const [dir] = await readdir(cacheDir);
+    const listing = git(join(cacheDir, dir!), [
+      "for-each-ref",
+      "--format=%(refname:lstrip=3)",
+      "refs/remotes/origin/",
+    ]);
+    return listing.split("\n").filter(Boolean).sort();
+  }
+
+  function bump(checkout: RepoCheckout, base: string, branch: string) {
+    return checkout.commitAndPush({
+      base,
+      branch,
+      message: `bump ${branch}`,
+      changes: [{ path: "README.md", content: `${branch}\n` }],
+    });
+  }
+
+  it("drops old promotion branches about once a day, keeping the default and recent ones", async () => {
+    const repo = fixture();
+    git(repo.path, ["update-ref", "refs/heads/feature", repo.sha]);
+    const { ws, ledger, cacheDir, clock, at } = clockedWorkspace();
+    const checkout = await ws.checkout({ url: repo.fileUrl });
+    await bump(checkout, repo.sha, "waves/aaaaaaa/canary");
+    const wave1 = await bump(checkout, repo.sha, "waves/aaaaaaa/wave-1");
+
+    // A prune runs (a day since the clone) but nothing is 14 days old yet.
+    at(13.5);
+    await bump(checkout, repo.sha, "waves/bbbbbbb/canary");
+    // Not a day since that prune: old refs wait.
+    at(14.2);
+    await bump(checkout, repo.sha, "waves/ccccccc/canary");
+    expect(await trackedBranches(cacheDir)).toHaveLength(6);
+
+    at(15);
+    expect(await checkout.readFile("feature", "README.md")).toBe(FILES["README.md"]);
+    await bump(checkout, repo.sha, "waves/ddddddd/canary");
+    // main is as old as feature, but it is the default branch; feature was just read.
+    expect(await trackedBranches(cacheDir)).toEqual([
+      "feature",
+      "main",
+      "waves/bbbbbbb/canary",
+      "waves/ccccccc/canary",
+      "waves/ddddddd/canary",
+    ]);
+    const pruned = logger.lines.filter((line) => line.message === "pruned tracking refs");
+    expect(pruned.at(-1)?.fields).toMatchObject({ deleted: 2, kept: 5 });
+
+    // A pruned branch is fetched again when read, and can be built on and pushed to.
+    const fetches = ledger.count({ endpoint: "git fetch" });
+    expect(await checkout.readFile("waves/aaaaaaa/canary", "README.md")).toBe(
+      "waves/aaaaaaa/canary\n",
+    );
+    expect(ledger.count({ endpoint: "git fetch" })).toBe(fetches + 1);
+    const again = await checkout.commitAndPush({
+      base: "waves/aaaaaaa/wave-1",
+      branch: "waves/aaaaaaa/wave-1",
+      message: "bump again",
+      changes: [{ path: "clusters/alpha/app.yaml", content: "spec:\n  targetRevision: v9\n" }],
+    });
+    expect(again.pushed).toBe(true);
+    expect(commitInfo(repo.path, "refs/heads/waves/aaaaaaa/wave-1").parents).toEqual([wave1.sha]);
+    expect(await trackedBranches(cacheDir)).toContain("waves/aaaaaaa/wave-1");
+
+    // Another process on the same cache: the clone's last prune counts, and with nothing
+    // fetched by it, commit dates decide.
+    const other = await new GitWorkspace({ cacheDir, identity: IDENTITY, clock }).checkout({
+      url: repo.fileUrl,
+    });
+    at(15.5);
+    await bump(other, repo.sha, "waves/eeeeeee/canary");
+    expect(await trackedBranches(cacheDir)).toHaveLength(8);
+    // Over a day since the first process pruned, though not since this one started.
+    at(16.2);
+    await bump(other, repo.sha, "waves/fffffff/canary");
+    expect(await trackedBranches(cacheDir)).toEqual([
+      "main",
+      "waves/aaaaaaa/wave-1",
+      "waves/bbbbbbb/canary",
+      "waves/ccccccc/canary",
+      "waves/ddddddd/canary",
+      "waves/eeeeeee/canary",
+      "waves/fffffff/canary",
+    ]);
+  });
+
+  it("logs a failed prune, still pushes, and prunes at its next turn", async () => {
+    const repo = fixture();
+    const { ws, cacheDir, at } = clockedWorkspace();
+    const checkout = await ws.checkout({ url: repo.path });
+    await bump(checkout, "main", "waves/aaaaaaa/canary");
+    at(20);
+    // Another process sharing the cache holds the ref's lock.
+    const [dir] = await readdir(cacheDir);
+    const lock = join(cacheDir, dir!, "refs/remotes/origin/waves/aaaaaaa/canary.lock");
+    await writeFile(lock, "");
+    const result = await bump(checkout, "main", "waves/bbbbbbb/canary");
+    expect(result.pushed).toBe(true);
+    const failed = logger.lines.filter((line) => line.message === "pruning tracking refs failed");
+    expect(failed.at(-1)?.level).toBe("warn");
+    expect(await trackedBranches(cacheDir)).toContain("waves/aaaaaaa/canary");
+
+    await rm(lock);
+    at(21);
+    await bump(checkout, "main", "waves/ccccccc/canary");
+    expect(await trackedBranches(cacheDir)).toEqual([
+      "main",
+      "waves/bbbbbbb/canary",
+      "waves/ccccccc/canary",
+    ]);
+  });
+
+  it("decides what to prune and when without git", () => {
+    const now = Date.parse("2026-03-01T00:00:00Z");
+    expect(pruneDue(PRUNE_EVERY_PUSHES, now, now)).toBe(true);
+    expect(pruneDue(PRUNE_EVERY_PUSHES - 1, now - DAY + 1, now)).toBe(false);
+    expect(pruneDue(1, now - DAY, now)).toBe(true);
+
+    const sha = "a".repeat(40);
+    const old = Math.floor((now - 20 * DAY) / 1000);
+    const young = Math.floor((now - 2 * DAY) / 1000);
+    const refs = parseTrackingRefs(
+      [
+        `${sha} ${old} refs/remotes/origin/main `,
+        `${sha} ${old} refs/remotes/origin/waves/1111111/canary `,
+        `${sha} ${young} refs/remotes/origin/waves/2222222/canary `,
+        `${sha} ${old} refs/remotes/origin/waves/3333333/canary `,
+        `${sha}  refs/remotes/origin/tagged `,
+        `${sha} ${old} refs/remotes/origin/HEAD refs/remotes/origin/main`,
+        "",
+      ].join("\n"),
+    );
+    expect(refs.map((r) => r.branch)).toEqual([
+      "main",
+      "waves/1111111/canary",
+      "waves/2222222/canary",
+      "waves/3333333/canary",
+      "tagged",
+    ]);
+    const doomed = refsToPrune(refs, {
+      now,
+      retentionMs: TRACKING_RETENTION_MS,
+      defaultBranch: "main",
+      fetchedAt: new Map([["waves/3333333/canary", now - DAY]]),
+    });
+    expect(doomed.map((r) => r.ref)).toEqual(["refs/remotes/origin/waves/1111111/canary"]);
+    const older = { ...refs[1]!, branch: "waves/0000000/canary", committedAt: now - 30 * DAY };
+    const keep = { now, retentionMs: TRACKING_RETENTION_MS, defaultBranch: "main" };
+    expect(
+      refsToPrune([refs[1]!, older], { ...keep, fetchedAt: new Map() }, 1).map((r) => r.branch),
+    ).toEqual(["waves/0000000/canary"]);
   });
 });
