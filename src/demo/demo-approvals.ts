@@ -60,16 +60,24 @@ export class DemoApprovals {
   /** Posts a user's comment and hands it to the engine; true when the command was accepted. */
   private async comment(pr: number, body: string, author: string): Promise<boolean> {
     this.observer.emit("comment", `${author} comments "${body}" on PR #${pr}`);
-    const result = await handleComment(this.env, {
-      prNumber: pr,
-      commentId: this.scm.addComment(pr, author, body),
-      body,
-      author,
-      authorIsBot: false,
-      action: "created",
-    });
+    // What the command sets off (a merge, the next gate) is shown after its verdict.
+    this.observer.hold();
+    let result: Awaited<ReturnType<typeof handleComment>>;
+    try {
+      result = await handleComment(this.env, {
+        prNumber: pr,
+        commentId: this.scm.addComment(pr, author, body),
+        body,
+        author,
+        authorIsBot: false,
+        action: "created",
+      });
+    } catch (error) {
+      this.observer.releaseAfter("comment", `${author}'s ${body} failed`);
+      throw error;
+    }
     const accepted = result.status === "accepted";
-    this.observer.emit(
+    this.observer.releaseAfter(
       "comment",
       accepted ? `${author}'s ${body} accepted` : `${author}'s ${body} refused: ${result.reason}`,
     );

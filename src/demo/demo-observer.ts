@@ -15,6 +15,7 @@ export class DemoObserver {
   private readonly seen = new Map<number, PullRequest>();
   private revert: DemoSnapshot["revert"];
   private readonly waveOfCluster = new Map<string, WaveView>();
+  private held: DemoEvent[] | undefined;
 
   constructor(
     private readonly clock: () => Date,
@@ -40,6 +41,27 @@ export class DemoObserver {
 
   emit(kind: DemoEventKind, text: string, where: { wave?: string; cluster?: string } = {}): void {
     const event: DemoEvent = { at: this.clock(), kind, text, ...where };
+    if (this.held) this.held.push(event);
+    else this.publish(event);
+  }
+
+  /**
+   * Keeps the events that follow until {@link releaseAfter}: what a command caused is shown
+   * after the line saying the command was accepted, not before it.
+   */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Emits this event, then every event held since {@link hold}. */
+  releaseAfter(kind: DemoEventKind, text: string): void {
+    const queued = this.held ?? [];
+    this.held = undefined;
+    this.emit(kind, text);
+    for (const event of queued) this.publish(event);
+  }
+
+  private publish(event: DemoEvent): void {
     this.events.push(event);
     this.onEvent?.(event);
   }

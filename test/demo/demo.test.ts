@@ -235,6 +235,11 @@ describe("runDemo with typed approvals (--interactive)", () => {
     expect(result.snapshot.waves.find((w) => w.name === "wave-2")?.approvedBy).toBe("alice");
     const refused = result.events.filter((e) => e.kind === "comment" && e.text.includes("refused"));
     expect(refused).toHaveLength(1);
+    // The verdict comes right after the comment, before the merge it set off.
+    const texts = result.events.map((e) => e.text);
+    const accepted = texts.indexOf("alice's /approve wave-2 accepted");
+    expect(texts[accepted - 1]).toBe('alice comments "/approve wave-2" on PR #3');
+    expect(texts[accepted + 1]).toMatch(/^PR #3 merged \([0-9a-f]{7}\)$/);
   }, 60_000);
 
   it("reports a /rollback without --break as an unexpected outcome (exit 1)", async () => {
