@@ -287,4 +287,40 @@ describe("GitHubScm", () => {
       },
     ]);
   });
+
+  it("counts the installation-token request too, when the app's Octokit carries the plugin", async () => {
+    const { Probot, ProbotOctokit } = await import("probot");
+    const { countOctokitCallsPlugin } = await import(
+      "../../../src/scm/github/count-octokit-calls.js"
+    );
+    const { generateAppKeys } = await import("../../support/app-keys.js");
+    const { mockAccessToken } = await import("../../support/github-mocks.js");
+    // As src/app/main.ts builds it (the plugin counts into the process-wide ledger).
+    const Octokit = ProbotOctokit.plugin(countOctokitCallsPlugin).defaults(
+      (options: Record<string, unknown>) => ({
+        ...options,
+        throttle: { enabled: false },
+        retry: { enabled: false },
+      }),
+    );
+    const probot = new Probot({
+      appId: 1,
+      privateKey: generateAppKeys().privateKey,
+      Octokit: Octokit as unknown as typeof ProbotOctokit,
+    });
+    mockAccessToken(7, TOKEN);
+    github().get(`/repos/${OWNER}/${REPO}/pulls/2`).reply(200, {});
+    const before = callLedger.all().length;
+    const octokit = await probot.auth(7);
+    await octokit.rest.pulls.get({ owner: OWNER, repo: REPO, pull_number: 2 });
+    expect(
+      callLedger
+        .all()
+        .slice(before)
+        .map((r) => [r.endpoint, r.status]),
+    ).toEqual([
+      ["POST /app/installations/{installation_id}/access_tokens", 201],
+      ["GET /repos/{owner}/{repo}/pulls/{pull_number}", 200],
+    ]);
+  });
 });
