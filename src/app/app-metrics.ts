@@ -8,6 +8,7 @@ import { type CallLedger, type CallRecord, callLedger } from "../util/outward-ca
 export class AppMetrics {
   readonly registry = new Registry();
   readonly activeRollouts: Gauge;
+  readonly pendingRetries: Gauge;
   readonly waveOutcomes: Counter<"outcome">;
   readonly gateVerdicts: Counter<"verdict">;
   readonly outwardCalls: Counter<"target" | "endpoint" | "status">;
@@ -21,6 +22,11 @@ export class AppMetrics {
     this.activeRollouts = new Gauge({
       name: "waves_active_rollouts",
       help: "Repositories with a rollout in flight",
+      registers,
+    });
+    this.pendingRetries = new Gauge({
+      name: "waves_pending_retries",
+      help: "Failed webhook work (a rollout that could not start) waiting for another attempt",
       registers,
     });
     this.waveOutcomes = new Counter({

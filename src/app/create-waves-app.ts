@@ -111,6 +111,7 @@ export function createWavesApp<Env>(options: WavesAppOptions<Env>): ApplicationF
         metrics,
         githubReachable: githubReachability({ apiBaseUrl: options.apiBaseUrl }),
         activeRollouts: () => reconciler.activeCount,
+        pendingRetries: () => reconciler.pendingRetries,
       }),
     );
     options.onLoaded?.({ reconciler, metrics });

@@ -8,6 +8,8 @@ export interface RoutesDeps {
   githubReachable: () => Promise<Reachability>;
   /** Repositories with an active rollout, for the gauge. */
   activeRollouts: () => number;
+  /** Failed event work the reconciler will try again, for the gauge. */
+  pendingRetries?: () => number;
 }
 
 /** Returns true when it answered the request (Probot's handler contract). */
@@ -27,6 +29,7 @@ export function createRoutes(deps: RoutesDeps) {
     }
     if (path === "/metrics") {
       deps.metrics.activeRollouts.set(deps.activeRollouts());
+      deps.metrics.pendingRetries.set(deps.pendingRetries?.() ?? 0);
       const text = await deps.metrics.registry.metrics();
       res.writeHead(200, { "content-type": deps.metrics.registry.contentType });
       res.end(req.method === "HEAD" ? undefined : text);

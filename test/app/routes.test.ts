@@ -63,6 +63,7 @@ describe("/healthz and /metrics", () => {
         metrics,
         githubReachable: async () => ({ ok: true, status: 200, checkedAt: "" }),
         activeRollouts: () => 3,
+        pendingRetries: () => 2,
       }),
     );
     ledger.record({
@@ -94,6 +95,7 @@ describe("/healthz and /metrics", () => {
     );
     expect(text).toContain("waves_github_rate_limit_remaining 4321");
     expect(text).toContain("waves_active_rollouts 3");
+    expect(text).toContain("waves_pending_retries 2");
     expect(text).toContain('waves_wave_outcomes_total{outcome="passed"} 1');
     expect(text).toContain('waves_gate_verdicts_total{verdict="pending"} 1');
     expect((await fetch(`${base}/other`)).status).toBe(404);
