@@ -64,6 +64,8 @@ const repoKey = (repo: RepoRef) => `${repo.owner}/${repo.name}`.toLowerCase();
 export const MAX_RETRY_ATTEMPTS = 8;
 /** The longest wait between two attempts, in reconcile intervals. */
 const MAX_BACKOFF_INTERVALS = 32;
+/** Retries kept at once; beyond it the oldest is dropped (its failing check stays visible). */
+export const MAX_PENDING_RETRIES = 1_000;
 
 type Work<Env> = (env: Env, resolved: ResolvedEnv<Env>) => Promise<unknown>;
 
@@ -177,7 +179,19 @@ export class Reconciler<Env> {
       return;
     }
     const wait = this.options.intervalMs * Math.min(2 ** (attempts - 1), MAX_BACKOFF_INTERVALS);
+    this.retries.delete(key);
     this.retries.set(key, { repo, work, label, attempts, dueAt: this.now() + wait });
+    if (this.retries.size > MAX_PENDING_RETRIES) {
+      const [oldestKey, oldest] = this.retries.entries().next().value as [
+        string,
+        PendingRetry<Env>,
+      ];
+      this.retries.delete(oldestKey);
+      this.options.logger.warn(
+        { repo: repoKey(oldest.repo), work: oldest.label },
+        "too many retries waiting: dropped the oldest; re-run its failing waves / rollout check",
+      );
+    }
   }
 
   /** Retries waiting for their turn (for the metrics and tests). */

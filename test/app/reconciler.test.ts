@@ -122,3 +122,30 @@ describe("reconciler", () => {
     expect(await queue.run("a", async () => "still runs")).toBe("still runs");
   });
 });
+
+describe("reconciler retries", () => {
+  it("keeps at most MAX_PENDING_RETRIES, dropping the oldest with a warning", async () => {
+    const { Reconciler, MAX_PENDING_RETRIES } = await import("../../src/app/reconciler.js");
+    const { capturingLogger } = await import("../../src/util/logger.js");
+    const logger = capturingLogger();
+    const reconciler = new Reconciler<unknown>({
+      app: { auth: async () => ({}) as never },
+      engine: {
+        handlePush: async () => undefined,
+        handleComment: async () => undefined,
+        handleCheckRunEvent: async () => undefined,
+        reconcile: async () => ({ active: false }),
+      },
+      makeEnv: async () => ({ error: "unused" }),
+      logger,
+      intervalMs: 60_000,
+    });
+    const repo = { owner: "acme", name: "fleet", installationId: 7 };
+    for (let i = 0; i <= MAX_PENDING_RETRIES; i++) {
+      reconciler.retryLater(`push-${i}`, repo, async () => undefined, `push ${i}`);
+    }
+    expect(reconciler.pendingRetries).toBe(MAX_PENDING_RETRIES);
+    const dropped = logger.lines.filter((l) => l.message.startsWith("too many retries waiting"));
+    expect(dropped.map((l) => [l.level, l.fields.work])).toEqual([["warn", "push 0"]]);
+  });
+});
