@@ -53,6 +53,8 @@ export interface StackOptions {
    * holds only `.github/waves.yml` and `base/`, this one `clusters/` and the rollout PRs.
    */
   gitops?: string;
+  /** The repositories' "Automatically delete head branches" setting (default off). */
+  deleteBranchOnMerge?: boolean;
 }
 
 export const DEFAULT_WAVES: WaveSpec[] = [
@@ -190,6 +192,8 @@ export class E2eStack {
     const repo = gitops
       ? await this.github.createRepo(gitops, clusterFiles)
       : await this.github.createRepo(REPO, { ...files, ...clusterFiles });
+    if (this.options.deleteBranchOnMerge)
+      for (const r of this.github.repos.values()) r.deleteBranchOnMerge = true;
     for (const cluster of this.clusters) {
       this.argocd.upsertApp(
         fakeApplication({

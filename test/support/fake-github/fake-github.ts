@@ -31,6 +31,11 @@ export interface FakeRepo {
   /** Branch → message GitHub answers a merge into it with (405), e.g. required reviews. */
   protections: Map<string, string>;
   permissions: Map<string, string>;
+  /**
+   * The repository setting "Automatically delete head branches" (`delete_branch_on_merge`):
+   * after a merge the PR's head branch is deleted (the PR keeps its head sha, as on GitHub).
+   */
+  deleteBranchOnMerge: boolean;
 }
 
 export interface RequestLogEntry {
@@ -150,6 +155,7 @@ export class FakeGitHub {
       checkRuns: [],
       protections: new Map(),
       permissions: new Map(),
+      deleteBranchOnMerge: false,
     };
     this.repos.set(fullName.toLowerCase(), repo);
     return repo;
@@ -382,7 +388,22 @@ export class FakeGitHub {
     pr.updatedAt = now;
     await this.afterRefUpdate(repo, `refs/heads/${pr.base}`, before, result.sha, merger);
     this.webhooks.send("pull_request", userEvents.pullRequest(this, repo, pr, merger, "closed"));
+    if (repo.deleteBranchOnMerge) await this.deleteHeadBranch(repo, pr, merger);
     return result;
+  }
+
+  /**
+   * What "Automatically delete head branches" does after a merge: the head branch goes (with a
+   * `delete` and a deleting `push` webhook, sent as the merger), unless it is the default branch,
+   * the base of another open PR (GitHub would retarget those; the fake keeps the branch instead)
+   * or it moved since the merge.
+   */
+  private async deleteHeadBranch(repo: FakeRepo, pr: FakePull, merger: FakeUser): Promise<void> {
+    if (pr.head === repo.defaultBranch) return;
+    if (repo.pulls.some((p) => p.state === "open" && p.base === pr.head)) return;
+    if (!(await repo.git.deleteBranch(pr.head, pr.headSha))) return;
+    this.webhooks.send("delete", userEvents.branchDeleted(this, repo, pr.head, merger));
+    await this.afterRefUpdate(repo, `refs/heads/${pr.head}`, pr.headSha, undefined, merger);
   }
 
   /** After any ref moved (REST merge, a user's push, the app's git push): PR heads and `push`. */

@@ -71,6 +71,16 @@ export class BareRepo {
     await git(this.path, ["update-ref", `refs/heads/${branch}`, sha]);
   }
 
+  /** Deletes `branch` if it is still at `expected`; false when it had moved or was gone. */
+  async deleteBranch(branch: string, expected: string): Promise<boolean> {
+    try {
+      await git(this.path, ["update-ref", "-d", `refs/heads/${branch}`, expected]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Writes `files` as one commit on `branch` (parent: its current head, if any). */
   async commitFiles(
     branch: string,

@@ -4,6 +4,7 @@
  */
 import type {
   CheckRunRequestedActionEvent,
+  DeleteEvent,
   IssueCommentCreatedEvent,
   PullRequestClosedEvent,
   PushEvent,
@@ -13,7 +14,7 @@ import type { FakeCheckRun, FakeComment, FakePull, FakeUser } from "./fake-state
 
 type RepoJson = Pick<
   PushEvent["repository"],
-  "id" | "name" | "full_name" | "private" | "html_url" | "default_branch"
+  "id" | "name" | "full_name" | "private" | "html_url" | "default_branch" | "delete_branch_on_merge"
 > & { owner: Pick<PushEvent["repository"]["owner"], "login" | "id" | "type"> & { name: string } };
 
 export function repositoryJson(fake: FakeGitHub, repo: FakeRepo): RepoJson {
@@ -25,6 +26,7 @@ export function repositoryJson(fake: FakeGitHub, repo: FakeRepo): RepoJson {
     private: true,
     html_url: `${fake.baseUrl}/${repo.owner}/${repo.name}`,
     default_branch: repo.defaultBranch,
+    delete_branch_on_merge: repo.deleteBranchOnMerge,
     owner: { login: repo.owner, name: repo.owner, id: owner.id, type: "Organization" },
   };
 }
@@ -198,4 +200,21 @@ function checkRun(
   };
 }
 
-export const userEvents = { push, pullRequest, issueComment, checkRun };
+/** The `delete` event GitHub sends when a branch is deleted (also by auto-delete on merge). */
+function branchDeleted(
+  fake: FakeGitHub,
+  repo: FakeRepo,
+  branch: string,
+  sender: FakeUser,
+): Pick<DeleteEvent, "ref" | "ref_type" | "pusher_type"> & { [key: string]: unknown } {
+  return {
+    ref: branch,
+    ref_type: "branch",
+    pusher_type: "user",
+    repository: repositoryJson(fake, repo),
+    sender: senderJson(sender),
+    installation: { id: fake.installationId },
+  };
+}
+
+export const userEvents = { push, pullRequest, issueComment, checkRun, branchDeleted };
