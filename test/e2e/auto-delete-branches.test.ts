@@ -18,6 +18,16 @@ async function wavesBranches(s: E2eStack): Promise<string[]> {
   return [...refs.keys()].filter((ref) => ref.startsWith("refs/heads/waves/"));
 }
 
+/** GitHub deletes a merged PR's branch just after the merge: wait for that, then check. */
+async function expectNoWavesBranches(s: E2eStack): Promise<void> {
+  await s.until(
+    "every waves/ branch deleted",
+    async () => (await wavesBranches(s)).length === 0,
+    10_000,
+  );
+  expect(await wavesBranches(s)).toEqual([]);
+}
+
 /** App log lines at warn (40) or above, pino's JSON levels. */
 function warnings(s: E2eStack): string[] {
   return s.logs.filter((line) => {
@@ -100,7 +110,7 @@ describe.concurrent("e2e: rollouts when merged branches are deleted", () => {
       ["wave-1", true],
       ["wave-2", true],
     ]);
-    expect(await wavesBranches(s)).toEqual([]);
+    await expectNoWavesBranches(s);
     // GitHub told the app about each deletion, and the app took it calmly.
     await s.github.webhooks.idle();
     const deletes = s.github.webhooks.deliveries.filter((d) => d.event === "delete");
@@ -147,7 +157,7 @@ describe.concurrent("e2e: rollouts when merged branches are deleted", () => {
       return runs.length === 3 && runs.every((r) => r.conclusion === "success");
     });
     for (const cluster of s.clusters) expect(await s.pinned(cluster)).toContain(shortOf(sha));
-    expect(await wavesBranches(s)).toEqual([]);
+    await expectNoWavesBranches(s);
     expectNoDuplicatePrs(s);
   }, 120_000);
 
@@ -177,7 +187,7 @@ describe.concurrent("e2e: rollouts when merged branches are deleted", () => {
       s.github.pullsOf(REPO).find((p) => p.labels.includes("waves:halted")),
     );
     expect(s.github.pullsOf(REPO).some((p) => p.head.endsWith("/wave-1"))).toBe(false);
-    expect(await wavesBranches(s)).toEqual([]);
+    await expectNoWavesBranches(s);
     await s.github.webhooks.idle();
     const deletes = s.github.webhooks.deliveries.filter((d) => d.event === "delete");
     expect(deletes.map((d) => d.status)).toEqual([200, 200, 200]);
