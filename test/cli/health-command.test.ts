@@ -130,7 +130,8 @@ describe("waves health", () => {
     expect(parsed.status).toBe("pending");
     expect(parsed.results.map((r) => [r.check, r.cluster, r.status])).toEqual([
       ["argocd-sync", "old-1", "pending"],
-      ["pod-health", "old-1", "pass"],
+      // Its pods are the old revision's: pod-health waits too.
+      ["pod-health", "old-1", "pending"],
       ["error-rate", "old-1", "pass"],
     ]);
     expect(code).toBe(3);

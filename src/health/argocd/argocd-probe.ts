@@ -26,7 +26,12 @@ import {
 } from "./cluster-verdicts.js";
 import type { Finding } from "./finding.js";
 import { errorText, type OkTarget, selectApps, takeSnapshot } from "./instance-snapshot.js";
-import { createRevisionMatcher } from "./revision-match.js";
+import {
+  appRevisionState,
+  createRevisionMatcher,
+  type RevisionMatcher,
+  shortRevision,
+} from "./revision-match.js";
 
 export interface ArgoCdProbeOptions {
   config: WavesConfig;
@@ -122,12 +127,42 @@ export function createArgoCdProbe(options: ArgoCdProbeOptions): HealthProbe {
     });
   }
 
-  async function fetchTrees(views: readonly ClusterView[]): Promise<Map<string, TreeOutcome>> {
+  /**
+   * Apps whose desired revision is not the wave's yet, with the pending reason: their pods are
+   * the old revision's, so pod-health waits for them (and reads no resource tree for them).
+   */
+  async function notOnRevision(
+    views: readonly ClusterView[],
+    matches: RevisionMatcher,
+    revision: string,
+  ): Promise<Map<string, string>> {
+    const waiting = new Map<string, string>();
+    for (const view of views) {
+      if (view.unknown || !view.target.ok) continue;
+      for (const app of view.apps) {
+        const state = await appRevisionState(app, matches, repos);
+        if (state.updated) continue;
+        const at = state.current ? `on ${shortRevision(state.current)}` : "no revision reported";
+        waiting.set(
+          treeKey(view.target.instance.name, app),
+          `${app.metadata.name}: pods not judged until it is on ${shortRevision(revision)} (${at})`,
+        );
+      }
+    }
+    return waiting;
+  }
+
+  async function fetchTrees(
+    views: readonly ClusterView[],
+    skip: ReadonlyMap<string, string>,
+  ): Promise<Map<string, TreeOutcome>> {
     const wanted = new Map<string, { target: OkTarget; app: Application }>();
     for (const view of views) {
       if (view.unknown || !view.target.ok) continue;
-      for (const app of view.apps)
-        wanted.set(treeKey(view.target.instance.name, app), { target: view.target, app });
+      for (const app of view.apps) {
+        const key = treeKey(view.target.instance.name, app);
+        if (!skip.has(key)) wanted.set(key, { target: view.target, app });
+      }
     }
     const entries = [...wanted];
     const outcomes = await mapLimit(entries, concurrency, async ([, { target, app }]) => {
@@ -153,12 +188,17 @@ export function createArgoCdProbe(options: ArgoCdProbeOptions): HealthProbe {
       if (syncChecks.length + podChecks.length === 0) return { results: [] };
 
       const views = await observe(ctx.wave.clusters);
-      const trees = podChecks.length > 0 ? await fetchTrees(views) : new Map<string, TreeOutcome>();
       const matches = createRevisionMatcher({
         revision: ctx.revision,
         isAncestor: (a, d) => ctx.isAncestor(a, d),
         ...(ctx.mergeCommitSha ? { mergeCommitSha: ctx.mergeCommitSha } : {}),
       });
+      const waiting =
+        podChecks.length > 0
+          ? await notOnRevision(views, matches, ctx.revision)
+          : new Map<string, string>();
+      const trees =
+        podChecks.length > 0 ? await fetchTrees(views, waiting) : new Map<string, TreeOutcome>();
       const mergedAt = ctx.mergedAt ? new Date(ctx.mergedAt) : undefined;
       const baseline = ctx.clock.restartBaseline ?? {};
       const newBaseline: Record<string, number> = {};
@@ -185,6 +225,7 @@ export function createArgoCdProbe(options: ArgoCdProbeOptions): HealthProbe {
           target,
           apps: view.apps,
           treeOf: (app) => trees.get(treeKey(target.instance.name, app)),
+          waitingFor: (app) => waiting.get(treeKey(target.instance.name, app)),
           link: (app) => appUrl(target.instance.url, app),
         };
         const problem = appsProblem(apps);

@@ -14,6 +14,8 @@ export interface ClusterApps {
   apps: Application[];
   /** The app's resource tree, when pod-health fetched it. */
   treeOf(app: Application): TreeOutcome | undefined;
+  /** Why pod-health waits for the app (not on the wave's revision yet), if it does. */
+  waitingFor?(app: Application): string | undefined;
   link(app: Application): string;
 }
 
@@ -62,6 +64,12 @@ export function podHealthFinding(
   for (const app of cluster.apps) {
     const tree = cluster.treeOf(app);
     const url = cluster.link(app);
+    const waiting = cluster.waitingFor?.(app);
+    if (waiting) {
+      allRead = false;
+      findings.push({ status: "pending", reason: waiting, url });
+      continue;
+    }
     if (!tree?.ok) {
       allRead = false;
       const why = tree?.reason ?? "not fetched";

@@ -133,6 +133,27 @@ describe("createArgoCdProbe", () => {
     expect(a.requestLog()).toContain("/api/v1/applications");
   });
 
+  it("pod-health waits for apps not yet on the wave's revision, without reading their trees", async () => {
+    const OLD = "0123456789abcdef0123456789abcdef01234567";
+    deploy(a, "api", "c1"); // on the wave's revision
+    deploy(a, "web", "c1", OLD); // still on the previous one: its healthy pods are the old ones
+    const cfg = config(singleInstance(a), ["c1"]);
+    const first = await runProbe(cfg, ["c1"], [podCheck()]);
+    expect(first.results.map((r) => [r.check, r.status, r.reason])).toEqual([
+      ["pod-health", "pending", "web: pods not judged until it is on 3f2c1d0 (on 0123456)"],
+    ]);
+    expect(first.ledger.count({ endpoint: TREE })).toBe(1);
+    expect(a.requestLog()).not.toContain("/api/v1/applications/web/resource-tree");
+
+    // Once Argo CD is on the revision, its pods are judged like any other.
+    a.syncApp("web", { revision: PINNED, health: "Healthy", at: SYNCED_AT, pods: 2 });
+    const second = await runProbe(cfg, ["c1"], [podCheck()]);
+    expect(second.results.map((r) => [r.status, r.reason])).toEqual([
+      ["pass", "4 pods ready in 2 apps"],
+    ]);
+    expect(second.ledger.count({ endpoint: TREE })).toBe(2);
+  });
+
   it("keeps resource-tree calls within the concurrency bound", async () => {
     const slow = await startFakeArgoCd({ token: TOKEN, latencyMs: 20 });
     try {
