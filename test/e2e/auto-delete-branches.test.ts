@@ -7,10 +7,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { generateAppKeys } from "../support/app-keys.js";
 import { FakeGitHub } from "../support/fake-github/fake-github.js";
 import { expectNoDuplicatePrs, expectNoSecrets } from "./e2e-assertions.js";
-import { clusterFile, E2eStack, INITIAL_REVISION, REPO } from "./e2e-stack.js";
+import { E2eStack, REPO } from "./e2e-stack.js";
+import { awaitWavesGreen, breakCanaryAndAwaitRevert, shortOf } from "./e2e-steps.js";
 import { ensureBuilt } from "./ensure-built.js";
-
-const shortOf = (sha: string) => sha.slice(0, 7);
 
 /** The `waves/…` branches still in the fake's bare repository. */
 async function wavesBranches(s: E2eStack): Promise<string[]> {
@@ -88,17 +87,7 @@ describe.concurrent("e2e: rollouts when merged branches are deleted", () => {
       author: "alice",
     });
     expect(await s.github.repo(REPO).git.head(pr.head)).toBeUndefined();
-    for (const wave of ["canary", "wave-1", "wave-2"]) {
-      await s.until(`${wave} merged`, () =>
-        s.github.pullsOf(REPO).find((p) => p.head === `waves/${shortOf(sha)}/${wave}` && p.merged),
-      );
-    }
-    await s.until("every wave check success", () => {
-      const runs = s.github
-        .checkRunsOf(REPO)
-        .filter((r) => /^waves \/ (canary|wave-1|wave-2)$/.test(r.name));
-      return runs.length === 3 && runs.every((r) => r.conclusion === "success");
-    });
+    await awaitWavesGreen(s, sha);
     await s.until("the rollout's outcome counted", async () => {
       const text = await (await fetch(`${s.appUrl}/metrics`)).text();
       return /waves_wave_outcomes_total\{outcome="passed"\} 3/.test(text) || undefined;
@@ -145,17 +134,7 @@ describe.concurrent("e2e: rollouts when merged branches are deleted", () => {
     await s.killApp();
     expect(s.github.pullsOf(REPO).some((p) => p.head.endsWith("/wave-1"))).toBe(false);
     await s.startApp();
-    for (const wave of ["wave-1", "wave-2"]) {
-      await s.until(`${wave} merged`, () =>
-        s.github.pullsOf(REPO).find((p) => p.head === `waves/${shortOf(sha)}/${wave}` && p.merged),
-      );
-    }
-    await s.until("every wave check success", () => {
-      const runs = s.github
-        .checkRunsOf(REPO)
-        .filter((r) => /^waves \/ (canary|wave-1|wave-2)$/.test(r.name));
-      return runs.length === 3 && runs.every((r) => r.conclusion === "success");
-    });
+    await awaitWavesGreen(s, sha, ["wave-1", "wave-2"]);
     for (const cluster of s.clusters) expect(await s.pinned(cluster)).toContain(shortOf(sha));
     await expectNoWavesBranches(s);
     expectNoDuplicatePrs(s);
@@ -166,27 +145,7 @@ describe.concurrent("e2e: rollouts when merged branches are deleted", () => {
   }) => {
     const s = await E2eStack.start({ broken: ["canary-1"], deleteBranchOnMerge: true });
     onTestFinished(() => s.stop());
-    const before = await s.pinned("canary-1");
-    expect(before).toBe(clusterFile("canary-1", INITIAL_REVISION));
-    const { sha } = await s.github.mergeChange(REPO, {
-      files: { "base/app.yaml": "replicas: 0\n" },
-      title: "Break it",
-      author: "alice",
-    });
-    const revert = await s.until("revert PR merged", () =>
-      s.github.pullsOf(REPO).find((p) => p.labels.includes("waves:revert") && p.merged),
-    );
-    expect(revert.head.startsWith(`waves/${shortOf(sha)}`)).toBe(true);
-    expect(await s.pinned("canary-1")).toBe(before);
-    await s.until("canary check failure", () =>
-      s.github
-        .checkRunsOf(REPO)
-        .find((r) => r.name === "waves / canary" && r.conclusion === "failure"),
-    );
-    await s.until("halted label", () =>
-      s.github.pullsOf(REPO).find((p) => p.labels.includes("waves:halted")),
-    );
-    expect(s.github.pullsOf(REPO).some((p) => p.head.endsWith("/wave-1"))).toBe(false);
+    await breakCanaryAndAwaitRevert(s);
     await expectNoWavesBranches(s);
     await s.github.webhooks.idle();
     const deletes = s.github.webhooks.deliveries.filter((d) => d.event === "delete");

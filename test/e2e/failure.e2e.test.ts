@@ -1,10 +1,9 @@
 /** Black-box: a failing canary is reverted byte-for-byte; a newer merge supersedes a rollout. */
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectNoDuplicatePrs, expectNoSecrets } from "./e2e-assertions.js";
-import { clusterFile, E2eStack, INITIAL_REVISION, REPO } from "./e2e-stack.js";
+import { E2eStack, REPO } from "./e2e-stack.js";
+import { breakCanaryAndAwaitRevert, shortOf } from "./e2e-steps.js";
 import { ensureBuilt } from "./ensure-built.js";
-
-const shortOf = (sha: string) => sha.slice(0, 7);
 
 describe.concurrent("e2e: failures", () => {
   beforeAll(async () => {
@@ -16,27 +15,7 @@ describe.concurrent("e2e: failures", () => {
   }) => {
     const s = await E2eStack.start({ broken: ["canary-1"] });
     onTestFinished(() => s.stop());
-    const before = await s.pinned("canary-1");
-    expect(before).toBe(clusterFile("canary-1", INITIAL_REVISION));
-    const { sha } = await s.github.mergeChange(REPO, {
-      files: { "base/app.yaml": "replicas: 0\n" },
-      title: "Break it",
-      author: "alice",
-    });
-    const revert = await s.until("revert PR merged", () =>
-      s.github.pullsOf(REPO).find((p) => p.labels.includes("waves:revert") && p.merged),
-    );
-    expect(revert.head.startsWith(`waves/${shortOf(sha)}`)).toBe(true);
-    expect(await s.pinned("canary-1")).toBe(before);
-    await s.until("canary check failure", () =>
-      s.github
-        .checkRunsOf(REPO)
-        .find((r) => r.name === "waves / canary" && r.conclusion === "failure"),
-    );
-    await s.until("halted label", () =>
-      s.github.pullsOf(REPO).find((p) => p.labels.includes("waves:halted")),
-    );
-    expect(s.github.pullsOf(REPO).some((p) => p.head.endsWith("/wave-1"))).toBe(false);
+    await breakCanaryAndAwaitRevert(s);
     expectNoDuplicatePrs(s);
     expectNoSecrets(s);
   }, 120_000);

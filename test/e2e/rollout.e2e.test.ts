@@ -5,9 +5,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectNoDuplicatePrs, expectNoPings, expectNoSecrets } from "./e2e-assertions.js";
 import { E2eStack, REPO } from "./e2e-stack.js";
+import { awaitWavesGreen, shortOf } from "./e2e-steps.js";
 import { ensureBuilt } from "./ensure-built.js";
-
-const shortOf = (sha: string) => sha.slice(0, 7);
 
 describe.concurrent("e2e: rollouts", () => {
   beforeAll(async () => {
@@ -24,17 +23,7 @@ describe.concurrent("e2e: rollouts", () => {
       title: "Scale payments for @acme/platform",
       author: "alice",
     });
-    for (const wave of ["canary", "wave-1", "wave-2"]) {
-      await s.until(`${wave} merged`, () =>
-        s.github.pullsOf(REPO).find((p) => p.head === `waves/${shortOf(sha)}/${wave}` && p.merged),
-      );
-    }
-    await s.until("every wave check success", () => {
-      const runs = s.github
-        .checkRunsOf(REPO)
-        .filter((r) => /^waves \/ (canary|wave-1|wave-2)$/.test(r.name));
-      return runs.length === 3 && runs.every((r) => r.conclusion === "success");
-    });
+    await awaitWavesGreen(s, sha);
     for (const cluster of s.clusters) {
       expect(await s.pinned(cluster)).toContain(shortOf(sha));
     }
