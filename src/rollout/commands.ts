@@ -150,6 +150,8 @@ export async function handleComment(env: RolloutEnv, c: CommentInput): Promise<C
       noMentions(
         `\`${describeCommand(command)}\` refused for ${safeUserText(c.author)}: ${safeUserText(outcome.reason)}`,
       ),
+      // A comment delivered twice gets one reply.
+      { once: { key: `reply/${c.commentId}`, by: env.appLogin } },
     );
   }
   return outcome;

@@ -126,6 +126,20 @@ export interface SourceChange {
   pullRequest?: number;
 }
 
+export interface CommentOptions {
+  once?: {
+    /** What the comment is about, e.g. `halted/<rollout>`; the same key is posted once. */
+    key: string;
+    /** Only this author's comments count (a user cannot silence the app by quoting the marker). */
+    by: string;
+  };
+}
+
+/** The hidden line a `once` comment carries. */
+export function onceMarker(key: string): string {
+  return `<!-- waves:once ${JSON.stringify(key)} -->`;
+}
+
 export interface ScmPort {
   /** The target repository (where promotion PRs are opened). */
   readonly repo: RepoRef;
@@ -140,7 +154,11 @@ export interface ScmPort {
   closePullRequest(number: number): Promise<void>;
   updatePullRequestBody(number: number, body: string): Promise<void>;
   setLabels(number: number, add: string[], remove: string[]): Promise<void>;
-  comment(number: number, body: string): Promise<void>;
+  /**
+   * Posts a comment. With `once`, posts it only if `once.by` has not already posted one carrying
+   * the same key (kept in a hidden marker), so a step repeated after a crash says it once.
+   */
+  comment(number: number, body: string, options?: CommentOptions): Promise<void>;
   react(commentId: number, reaction: Reaction): Promise<void>;
 
   findCheckRun(name: string, headSha: string): Promise<CheckRun | undefined>;

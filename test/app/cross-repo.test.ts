@@ -27,6 +27,7 @@ import {
   mockCommitPulls,
   mockGetCommit,
   mockListCheckRuns,
+  mockListComments,
   OWNER,
   pullJson,
 } from "../support/github-mocks.js";
@@ -266,6 +267,7 @@ describe("target.repository: source and GitOps repositories differ", () => {
     github()
       .post(`${T}/issues/comments/77/reactions`, { content: "-1" })
       .reply(201, { id: 1, content: "-1" });
+    mockListComments(6, [], T);
     let reply = "";
     github()
       .post(`${T}/issues/6/comments`, (b: { body: string }) => {

@@ -25,6 +25,7 @@ import {
   mockCreatePr,
   mockGetCommit,
   mockListCheckRuns,
+  mockListComments,
   mockListOpenPullsForBranch,
   mockListPulls,
   mockPermission,
@@ -172,6 +173,7 @@ describe("app + real engine (strict mocks)", () => {
     mockListCheckRuns(REVISION, "waves / rollout", []);
     mockPermission("mallory", "read");
     mockReaction(77, "-1");
+    mockListComments(6);
     let reply = "";
     github()
       .post(`/repos/${OWNER}/${REPO}/issues/6/comments`, (b: { body: string }) => {

@@ -175,6 +175,25 @@ export function mockComment(number: number, match: (body: string) => boolean = (
     .reply(201, { id: 900, body: "" });
 }
 
+/** The comments already on a PR (read before a comment that must be posted only once). */
+export function mockListComments(
+  number: number,
+  comments: { body: string; login: string }[] = [],
+  repoPath = R,
+) {
+  return github()
+    .get(`${repoPath}/issues/${number}/comments`)
+    .query({ per_page: "100" })
+    .reply(
+      200,
+      comments.map((c, i) => ({
+        id: 800 + i,
+        body: c.body,
+        user: { login: c.login, type: "Bot" },
+      })),
+    );
+}
+
 export function mockReaction(commentId: number, content: string) {
   return github()
     .post(`${R}/issues/comments/${commentId}/reactions`, { content })

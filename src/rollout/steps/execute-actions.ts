@@ -94,11 +94,14 @@ async function merge(
 async function notifyHalted(ctx: StepContext, rollout: RolloutState): Promise<void> {
   const revert = rollout.revert;
   const body = noMentions(await haltedComment(rollout, ctx.overrides));
-  if (rollout.source.pullRequest) await ctx.env.source.comment(rollout.source.pullRequest, body);
-  else {
+  // Said once even when a crash comes before the "notified" mark below.
+  const once = { once: { key: `halted/${rollout.id}`, by: ctx.env.appLogin } };
+  if (rollout.source.pullRequest) {
+    await ctx.env.source.comment(rollout.source.pullRequest, body, once);
+  } else {
     const failed =
       rollout.waves.find((w) => w.name === revert?.meta.failedWave) ?? rollout.waves.at(-1);
-    if (failed) await ctx.env.target.comment(failed.pr.number, body);
+    if (failed) await ctx.env.target.comment(failed.pr.number, body, once);
   }
   if (revert) {
     await ctx.env.target.updatePullRequestBody(
@@ -130,6 +133,7 @@ async function closeSuperseded(
     await target.comment(
       pr,
       `Superseded by the rollout of \`${shortRevision(action.byRevision)}\`${link}, which starts again at the first wave (revisions are cumulative).`,
+      { once: { key: `superseded/${action.byRevision}`, by: ctx.env.appLogin } },
     );
     await target.closePullRequest(pr);
   }

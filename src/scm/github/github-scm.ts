@@ -5,17 +5,19 @@
  */
 import type { ProbotOctokit } from "probot";
 import { type Logger, silentLogger } from "../../util/logger.js";
-import type {
-  CheckRun,
-  CheckRunSpec,
-  MergeOutcome,
-  Permission,
-  PullRequest,
-  PullRequestSpec,
-  Reaction,
-  RepoRef,
-  ScmPort,
-  SourceChange,
+import {
+  type CheckRun,
+  type CheckRunSpec,
+  type CommentOptions,
+  type MergeOutcome,
+  onceMarker,
+  type Permission,
+  type PullRequest,
+  type PullRequestSpec,
+  type Reaction,
+  type RepoRef,
+  type ScmPort,
+  type SourceChange,
 } from "../port.js";
 import { listPullsConditionally } from "./conditional-requests.js";
 import { countOctokitCalls } from "./count-octokit-calls.js";
@@ -226,8 +228,27 @@ export class GitHubScm implements ScmPort {
     }
   }
 
-  async comment(number: number, body: string): Promise<void> {
-    await this.octokit.rest.issues.createComment({ ...this.params, issue_number: number, body });
+  async comment(number: number, body: string, options: CommentOptions = {}): Promise<void> {
+    let text = body;
+    if (options.once) {
+      const marker = onceMarker(options.once.key);
+      const by = options.once.by.toLowerCase();
+      const existing = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
+        ...this.params,
+        issue_number: number,
+        per_page: 100,
+      });
+      const said = existing.some(
+        (c) => c.user?.login?.toLowerCase() === by && (c.body ?? "").includes(marker),
+      );
+      if (said) return;
+      text = `${body}\n\n${marker}`;
+    }
+    await this.octokit.rest.issues.createComment({
+      ...this.params,
+      issue_number: number,
+      body: text,
+    });
   }
 
   async react(commentId: number, reaction: Reaction): Promise<void> {

@@ -5,17 +5,19 @@
  * sees the same truth. Used by the demo and by the engine tests. No policy here.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import type {
-  CheckRun,
-  CheckRunSpec,
-  MergeOutcome,
-  Permission,
-  PullRequest,
-  PullRequestSpec,
-  Reaction,
-  RepoRef,
-  ScmPort,
-  SourceChange,
+import {
+  type CheckRun,
+  type CheckRunSpec,
+  type CommentOptions,
+  type MergeOutcome,
+  onceMarker,
+  type Permission,
+  type PullRequest,
+  type PullRequestSpec,
+  type Reaction,
+  type RepoRef,
+  type ScmPort,
+  type SourceChange,
 } from "../port.js";
 import { toCheckRun, writeCheckRun } from "./local-check-runs.js";
 import { LocalGit, type LocalGitIdentity } from "./local-git.js";
@@ -261,14 +263,24 @@ export class LocalScm implements ScmPort {
     });
   }
 
-  async comment(number: number, body: string): Promise<void> {
+  async comment(number: number, body: string, options: CommentOptions = {}): Promise<void> {
     this.mutate((state) => {
+      let text = body;
+      if (options.once) {
+        const marker = onceMarker(options.once.key);
+        const by = options.once.by;
+        const said = state.comments.some(
+          (c) => c.pr === number && c.author === by && c.body.includes(marker),
+        );
+        if (said) return;
+        text = `${body}\n\n${marker}`;
+      }
       const id = state.nextCommentId++;
       state.comments.push({
         id,
         pr: number,
         author: this.options.appLogin ?? "waves[bot]",
-        body,
+        body: text,
         createdAt: this.now(),
       });
     });

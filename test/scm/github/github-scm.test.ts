@@ -14,6 +14,7 @@ import {
   mockGetCommit,
   mockGetPr,
   mockGetPrNotFound,
+  mockListComments,
   mockListOpenPullsForBranch,
   mockListPulls,
   mockListPullsNotModified,
@@ -286,6 +287,27 @@ describe("GitHubScm", () => {
         rateLimitRemaining: 4999,
       },
     ]);
+  });
+
+  it("posts a once-only comment unless the app already posted it; a user's quote does not count", async () => {
+    const { scm } = makeScm();
+    const { onceMarker } = await import("../../../src/scm/port.js");
+    const marker = onceMarker("halted/r1");
+    const once = { once: { key: "halted/r1", by: "waves[bot]" } };
+    // Only a user quoted the marker: the app still says it, marker appended.
+    mockListComments(4, [{ body: `look: ${marker}`, login: "mallory" }]);
+    let posted = "";
+    github()
+      .post(`/repos/${OWNER}/${REPO}/issues/4/comments`, (b: { body: string }) => {
+        posted = b.body;
+        return true;
+      })
+      .reply(201, { id: 902 });
+    await scm.comment(4, "Rollout halted", once);
+    expect(posted).toBe(`Rollout halted\n\n${marker}`);
+    // The app's own comment with the marker is there: nothing is posted (a POST would be unmatched).
+    mockListComments(4, [{ body: posted, login: "waves[bot]" }]);
+    await scm.comment(4, "Rollout halted", once);
   });
 
   it("counts the installation-token request too, when the app's Octokit carries the plugin", async () => {
