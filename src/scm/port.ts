@@ -140,6 +140,22 @@ export function onceMarker(key: string): string {
   return `<!-- waves:once ${JSON.stringify(key)} -->`;
 }
 
+/**
+ * The text to post for `body` given the comments already on the PR: undefined when a `once`
+ * comment with the same key was posted by `once.by` (logins compared case-insensitively).
+ */
+export function commentText(
+  body: string,
+  options: CommentOptions,
+  existing: () => readonly { author: string | undefined; body: string }[],
+): string | undefined {
+  if (!options.once) return body;
+  const marker = onceMarker(options.once.key);
+  const by = options.once.by.toLowerCase();
+  const said = existing().some((c) => c.author?.toLowerCase() === by && c.body.includes(marker));
+  return said ? undefined : `${body}\n\n${marker}`;
+}
+
 export interface ScmPort {
   /** The target repository (where promotion PRs are opened). */
   readonly repo: RepoRef;

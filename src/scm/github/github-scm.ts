@@ -9,8 +9,8 @@ import {
   type CheckRun,
   type CheckRunSpec,
   type CommentOptions,
+  commentText,
   type MergeOutcome,
-  onceMarker,
   type Permission,
   type PullRequest,
   type PullRequestSpec,
@@ -229,21 +229,17 @@ export class GitHubScm implements ScmPort {
   }
 
   async comment(number: number, body: string, options: CommentOptions = {}): Promise<void> {
-    let text = body;
-    if (options.once) {
-      const marker = onceMarker(options.once.key);
-      const by = options.once.by.toLowerCase();
-      const existing = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
-        ...this.params,
-        issue_number: number,
-        per_page: 100,
-      });
-      const said = existing.some(
-        (c) => c.user?.login?.toLowerCase() === by && (c.body ?? "").includes(marker),
-      );
-      if (said) return;
-      text = `${body}\n\n${marker}`;
-    }
+    const existing = options.once
+      ? await this.octokit.paginate(this.octokit.rest.issues.listComments, {
+          ...this.params,
+          issue_number: number,
+          per_page: 100,
+        })
+      : [];
+    const text = commentText(body, options, () =>
+      existing.map((c) => ({ author: c.user?.login, body: c.body ?? "" })),
+    );
+    if (text === undefined) return;
     await this.octokit.rest.issues.createComment({
       ...this.params,
       issue_number: number,

@@ -9,8 +9,8 @@ import {
   type CheckRun,
   type CheckRunSpec,
   type CommentOptions,
+  commentText,
   type MergeOutcome,
-  onceMarker,
   type Permission,
   type PullRequest,
   type PullRequestSpec,
@@ -265,16 +265,8 @@ export class LocalScm implements ScmPort {
 
   async comment(number: number, body: string, options: CommentOptions = {}): Promise<void> {
     this.mutate((state) => {
-      let text = body;
-      if (options.once) {
-        const marker = onceMarker(options.once.key);
-        const by = options.once.by;
-        const said = state.comments.some(
-          (c) => c.pr === number && c.author === by && c.body.includes(marker),
-        );
-        if (said) return;
-        text = `${body}\n\n${marker}`;
-      }
+      const text = commentText(body, options, () => state.comments.filter((c) => c.pr === number));
+      if (text === undefined) return;
       const id = state.nextCommentId++;
       state.comments.push({
         id,
