@@ -6,10 +6,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectNoSecrets } from "./e2e-assertions.js";
 import { E2eStack, REPO } from "./e2e-stack.js";
+import { awaitWavesMerged, shortOf } from "./e2e-steps.js";
 import { ensureBuilt } from "./ensure-built.js";
 
 const GITOPS = "acme/gitops";
-const shortOf = (sha: string) => sha.slice(0, 7);
 
 describe("e2e: target.repository", () => {
   beforeAll(async () => {
@@ -32,13 +32,7 @@ describe("e2e: target.repository", () => {
       title: "Scale payments",
       author: "alice",
     });
-    for (const wave of ["canary", "wave-1"]) {
-      await s.until(`${wave} merged in ${GITOPS}`, () =>
-        s.github
-          .pullsOf(GITOPS)
-          .find((p) => p.head === `waves/${shortOf(sha)}/${wave}` && p.merged),
-      );
-    }
+    await awaitWavesMerged(s, sha, ["canary", "wave-1"], GITOPS);
     await s.until("the overall check on the source commit succeeds", () =>
       s.github
         .checkRunsOf(REPO)

@@ -6,17 +6,27 @@ export const shortOf = (sha: string) => sha.slice(0, 7);
 
 const WAVES = ["canary", "wave-1", "wave-2"];
 
+/** Waits until each of `waves` of `sha`'s rollout merged (in `repo`, where its PRs live). */
+export async function awaitWavesMerged(
+  s: E2eStack,
+  sha: string,
+  waves: readonly string[] = WAVES,
+  repo = REPO,
+): Promise<void> {
+  for (const wave of waves) {
+    await s.until(`${wave} merged`, () =>
+      s.github.pullsOf(repo).find((p) => p.head === `waves/${shortOf(sha)}/${wave}` && p.merged),
+    );
+  }
+}
+
 /** Waits until each of `waves` of `sha`'s rollout merged, then until all three wave checks pass. */
 export async function awaitWavesGreen(
   s: E2eStack,
   sha: string,
   waves: readonly string[] = WAVES,
 ): Promise<void> {
-  for (const wave of waves) {
-    await s.until(`${wave} merged`, () =>
-      s.github.pullsOf(REPO).find((p) => p.head === `waves/${shortOf(sha)}/${wave}` && p.merged),
-    );
-  }
+  await awaitWavesMerged(s, sha, waves);
   await s.until("every wave check success", () => {
     const runs = s.github
       .checkRunsOf(REPO)

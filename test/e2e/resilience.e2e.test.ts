@@ -8,10 +8,10 @@ import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectNoDuplicatePrs, expectNoSecrets } from "./e2e-assertions.js";
 import { E2eStack, REPO } from "./e2e-stack.js";
+import { awaitWavesMerged, shortOf } from "./e2e-steps.js";
 import { ensureBuilt } from "./ensure-built.js";
 
 const exec = promisify(execFile);
-const shortOf = (sha: string) => sha.slice(0, 7);
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -29,14 +29,6 @@ function startedAt(run: {
 }): string | undefined {
   const text = `${run.output.summary ?? ""}\n${run.output.text ?? ""}`;
   return /<!-- waves:gate \{"startedAt":"([^"]+)"/.exec(text)?.[1];
-}
-
-async function waitAllMerged(s: E2eStack, sha: string): Promise<void> {
-  for (const wave of ["canary", "wave-1", "wave-2"]) {
-    await s.until(`${wave} merged`, () =>
-      s.github.pullsOf(REPO).find((p) => p.head === `waves/${shortOf(sha)}/${wave}` && p.merged),
-    );
-  }
 }
 
 describe.concurrent("e2e: resilience", () => {
@@ -73,7 +65,7 @@ describe.concurrent("e2e: resilience", () => {
     await s.killApp();
     expect(s.github.pullsOf(REPO).some((p) => p.head.endsWith("/wave-1"))).toBe(false);
     await s.startApp();
-    await waitAllMerged(s, sha);
+    await awaitWavesMerged(s, sha);
     expectNoDuplicatePrs(s);
     const canary = s.github.checkRunsOf(REPO).filter((r) => r.name === "waves / canary");
     expect(canary).toHaveLength(1);
@@ -105,11 +97,7 @@ describe.concurrent("e2e: resilience", () => {
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     s.github.outage = undefined;
     expect(s.github.requests.some((r) => r.status === 502)).toBe(true);
-    for (const wave of ["canary", "wave-1"]) {
-      await s.until(`${wave} merged`, () =>
-        s.github.pullsOf(REPO).find((p) => p.head === `waves/${shortOf(sha)}/${wave}` && p.merged),
-      );
-    }
+    await awaitWavesMerged(s, sha, ["canary", "wave-1"]);
     expectNoDuplicatePrs(s);
     for (const wave of ["canary", "wave-1"]) {
       expect(s.github.checkRunsOf(REPO).filter((r) => r.name === `waves / ${wave}`)).toHaveLength(
@@ -130,7 +118,7 @@ describe.concurrent("e2e: resilience", () => {
       title: "Twice",
       author: "alice",
     });
-    await waitAllMerged(s, sha);
+    await awaitWavesMerged(s, sha);
     await s.github.webhooks.idle();
     expect(s.github.webhooks.deliveries.filter((d) => d.attempt === 2).length).toBeGreaterThan(0);
     expectNoDuplicatePrs(s);
