@@ -11,6 +11,7 @@ import {
   type Reconciler,
   RepoResolutionError,
   type ResolvedEnv,
+  repoKey,
   type TrackedRepo,
 } from "./reconciler.js";
 import { type EventHints, sameRepo } from "./resolve-repos.js";
@@ -41,11 +42,6 @@ function trackedRepo(payload: RepoPayload): TrackedRepo | undefined {
     name: payload.repository.name,
     installationId: payload.installation.id,
   };
-}
-
-function repoKeyOf(payload: RepoPayload): string {
-  const owner = payload.repository.owner?.login ?? payload.repository.owner?.name ?? "";
-  return `${owner}/${payload.repository.name}`.toLowerCase();
 }
 
 /** Paths a push touched, from its commits (GitHub lists at most 20 commits per push event). */
@@ -110,7 +106,8 @@ export function registerHandlers<Env>(app: Probot, deps: HandlerDeps<Env>): void
 
   /**
    * Runs one engine call for the event's repository. A failure is left to the next tick, which
-   * reads GitHub again; work that leaves nothing there to find (`retryKey` set: a push whose
+   * reads GitHub again; work that leaves nothing there to find (`retryKey` set, e.g. the pushed
+   * sha, unique within the repository: a push whose
    * rollout could not start) is retried by the reconciler with a backoff instead.
    */
   const dispatch = async (
@@ -141,7 +138,10 @@ export function registerHandlers<Env>(app: Probot, deps: HandlerDeps<Env>): void
           ? "webhook handling failed; retrying it on the coming ticks"
           : "webhook handling failed; the reconcile tick will retry",
       );
-      if (retried) reconciler.retryLater(retryKey, repo, work, `${event} ${retryKey}`);
+      if (retried) {
+        const key = `${repoKey(repo)}@${retryKey}`;
+        reconciler.retryLater(key, repo, work, `${event} ${key}`);
+      }
     }
   };
   const skipped = (event: string, reason: string, context: Context) => {
@@ -181,7 +181,7 @@ export function registerHandlers<Env>(app: Probot, deps: HandlerDeps<Env>): void
             : {}),
         }),
       { sha: p.after },
-      `${repoKeyOf(p)}@${p.after}`,
+      p.after,
     );
   });
 

@@ -58,7 +58,8 @@ export interface ReconcilerOptions<Env> {
   clock?: () => Date;
 }
 
-const repoKey = (repo: RepoRef) => `${repo.owner}/${repo.name}`.toLowerCase();
+/** `owner/name`, lower-cased: the key of a repository's queue, tracking and retries. */
+export const repoKey = (repo: RepoRef) => `${repo.owner}/${repo.name}`.toLowerCase();
 
 /** Attempts of a failed event's work before giving up (the failure stays visible in GitHub). */
 export const MAX_RETRY_ATTEMPTS = 8;
